@@ -1,0 +1,19 @@
+# The two commands of the README. Everything else is CMake (see CMakeLists.txt).
+.PHONY: demo test build clean
+
+demo:
+	@bash scripts/deps.sh
+	@cmake -S . -B build/dev -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build/dev -j "$$(nproc)" >/dev/null
+	@bash scripts/demo.sh build/dev
+
+test:
+	@bash scripts/deps.sh
+	@bash scripts/test.sh
+
+build:
+	@cmake -S . -B build/dev -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build/dev -j "$$(nproc)"
+
+clean:
+	rm -rf build

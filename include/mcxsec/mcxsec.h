@@ -1,0 +1,10 @@
+/* mcxsec/mcxsec.h — umbrella header: includes every public mcxsec header. */
+#ifndef MCXSEC_MCXSEC_H
+#define MCXSEC_MCXSEC_H
+#include "err.h"
+#include "util.h"
+#include "version.h"
+#include "eccsi.h"
+#include "sakke.h"
+#include "kdf.h"
+#endif

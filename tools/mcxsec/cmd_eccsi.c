@@ -1,0 +1,12 @@
+/* mcxsec eccsi — placeholder until the crypto core lands (issue 2). */
+#include <stdio.h>
+
+#include "cli.h"
+
+int cmd_eccsi(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "mcxsec eccsi: not built yet\n");
+    return CLI_FAILURE;
+}
