@@ -96,6 +96,10 @@ int cmd_uid(int argc, char **argv);
 int cmd_eccsi(int argc, char **argv);
 int cmd_sakke(int argc, char **argv);
 int cmd_kdf(int argc, char **argv);
+int cmd_mikey(int argc, char **argv);
+int cmd_kms(int argc, char **argv);
+int cmd_client(int argc, char **argv);
+int cmd_idms(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 #endif

@@ -19,6 +19,10 @@ static const struct command commands[] = {
     {"eccsi", cmd_eccsi, "ECCSI keygen | issue | sign | verify (RFC 6507)"},
     {"sakke", cmd_sakke, "SAKKE keygen | issue | encap | decap (RFC 6508, parameter set 1)"},
     {"kdf", cmd_kdf, "the 3GPP KDF (TS 33.220 B.2)"},
+    {"mikey", cmd_mikey, "MIKEY dump | create | open | gsk-create | gsk-open | gmk-bulk"},
+    {"kms", cmd_kms, "KMS key files and administration (TS 33.180 Annex D)"},
+    {"client", cmd_client, "client-side provisioning and key store"},
+    {"idms", cmd_idms, "identity management helpers for tests and demos (access tokens)"},
     {"demo", cmd_demo, "a narrated tour of mcxsec"},
 };
 
