@@ -7,4 +7,5 @@
 #include "eccsi.h"
 #include "sakke.h"
 #include "kdf.h"
+#include "kmsxml.h"
 #endif
