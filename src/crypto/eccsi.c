@@ -189,20 +189,27 @@ static mcx_err mul_gen(EC_POINT *r, const uint64_t k[4], BN_CTX *ctx)
     return rc;
 }
 
-/* Draw a uniformly random scalar in [1, q-1] by rejection sampling. */
-static mcx_err random_scalar(uint64_t k[4])
+/* Draw `count` (<= 2) independent uniformly random scalars in [1, q-1] from one RNG call, by
+ * rejection sampling (a candidate is out of range with probability about 2^-32). */
+static mcx_err random_scalars(uint64_t k[][4], size_t count)
 {
-    uint8_t b[SB];
+    uint8_t b[2 * SB];
     mcx_err rc = MCX_ERR_RNG;
+    if (count > 2)
+        return MCX_ERR_ARG;
     for (int tries = 0; tries < 64; tries++) {
-        if ((rc = mcx_random(b, sizeof b)) != MCX_OK)
+        if ((rc = mcx_random(b, count * SB)) != MCX_OK)
             break;
-        /* The fresh nonce is secret from here on (ctgrind builds track it). */
+        /* The fresh nonces are secret from here on (ctgrind builds track them). */
         mcxi_ct_poison(b, sizeof b);
-        mcxi_p256n_from_be(k, b);
-        /* Rejecting a candidate reveals only that that candidate was out of range, which is
-         * independent of the value finally accepted: the decision bit is public. */
-        if (declassify(mcxi_p256n_in_range(k))) {
+        uint64_t ok = 1;
+        for (size_t i = 0; i < count; i++) {
+            mcxi_p256n_from_be(k[i], b + i * SB);
+            ok &= mcxi_p256n_in_range(k[i]);
+        }
+        /* Rejecting a draw reveals only that that draw was out of range, which is independent of
+         * the values finally accepted: the decision bit is public. */
+        if (declassify(ok)) {
             rc = MCX_OK;
             break;
         }
@@ -210,8 +217,13 @@ static mcx_err random_scalar(uint64_t k[4])
     }
     mcx_wipe(b, sizeof b);
     if (rc != MCX_OK)
-        mcx_wipe(k, 4 * sizeof k[0]);
+        mcx_wipe(k, count * sizeof k[0]);
     return rc;
+}
+
+static mcx_err random_scalar(uint64_t k[4])
+{
+    return random_scalars((uint64_t(*)[4])k, 1);
 }
 
 /* ---- KMS side ----------------------------------------------------------------------------------- */
@@ -527,12 +539,12 @@ void mcx_eccsi_signer_free(mcx_eccsi_signer *s)
 
 /* One attempt of RFC 6507 §5.2.1 with a given secret j in [1, q-1]. */
 static mcx_err sign_attempt(const mcx_eccsi_signer *sg, const uint8_t *msg, size_t msg_len,
-                            const uint64_t j[4], uint8_t sig[MCX_ECCSI_SIG_BYTES], BN_CTX *ctx,
-                            EC_POINT *jp)
+                            const uint64_t j[4], const uint64_t beta[4],
+                            uint8_t sig[MCX_ECCSI_SIG_BYTES], BN_CTX *ctx, EC_POINT *jp)
 {
     mcx_err rc;
     uint8_t he[32];
-    uint64_t r[4], e[4], t[4], s[4];
+    uint64_t r[4], e[4], t[4], s[4], u[4];
     BN_CTX_start(ctx);
     BIGNUM *jx = BN_CTX_get(ctx);
     if (jx == NULL) {
@@ -568,9 +580,15 @@ static mcx_err sign_attempt(const mcx_eccsi_signer *sg, const uint8_t *msg, size
         rc = MCX_ERR_STATE;
         goto out;
     }
-    /* step 5: s' = ((HE + r * SSK)^-1 * j) mod q — Fermat inversion, constant time */
-    mcxi_p256n_inv(t, t);
-    mcxi_p256n_mul(s, t, j);
+    /* step 5: s' = ((HE + r * SSK)^-1 * j) mod q, inverted under multiplicative blinding:
+     * u = t·β with β fresh and uniform in [1, q-1] is itself uniform in [1, q-1] and independent
+     * of t, so declassifying u and inverting it in variable time reveals nothing about t, SSK or
+     * j. Then t^-1 = u^-1·β and s' = j·β·u^-1. */
+    mcxi_p256n_mul(u, t, beta);
+    mcxi_ct_unpoison(u, sizeof u);
+    mcxi_p256n_inv_vartime(u, u);
+    mcxi_p256n_mul(t, j, beta);
+    mcxi_p256n_mul(s, t, u);
     /* step 6: s = s' (s' < q always fits N = 32 octets). s is published in the signature. */
     mcxi_p256n_to_be(sig + SB, s);
     mcxi_ct_unpoison(sig + SB, SB);
@@ -583,6 +601,7 @@ out:
     BN_CTX_end(ctx);
     mcx_wipe(t, sizeof t);
     mcx_wipe(s, sizeof s);
+    mcx_wipe(u, sizeof u);
     return rc;
 }
 
@@ -590,7 +609,7 @@ static mcx_err sign_common(const mcx_eccsi_signer *sg, const uint8_t *msg, size_
                            const uint8_t *j_b, uint8_t sig[MCX_ECCSI_SIG_BYTES])
 {
     mcx_err rc;
-    uint64_t j[4];
+    uint64_t j[4], beta[4];
     BN_CTX *ctx = NULL;
     EC_POINT *jp = NULL;
     if (sg == NULL || sig == NULL || (msg == NULL && msg_len > 0))
@@ -608,14 +627,21 @@ static mcx_err sign_common(const mcx_eccsi_signer *sg, const uint8_t *msg, size_
             rc = MCX_ERR_SCALAR_RANGE;
             goto out;
         }
-        rc = sign_attempt(sg, msg, msg_len, j, sig, ctx, jp);
+        if ((rc = random_scalar(beta)) != MCX_OK)
+            goto out;
+        rc = sign_attempt(sg, msg, msg_len, j, beta, sig, ctx, jp);
     } else {
         rc = MCX_ERR_RNG;
         for (int tries = 0; tries < 16; tries++) {
-            /* step 1: "Choose a random (ephemeral) non-zero value j in F_q" */
-            if ((rc = random_scalar(j)) != MCX_OK)
+            /* step 1: "Choose a random (ephemeral) non-zero value j in F_q"; β is the blinding
+             * factor of the inversion, drawn in the same RNG call. */
+            uint64_t jb[2][4];
+            if ((rc = random_scalars(jb, 2)) != MCX_OK)
                 break;
-            rc = sign_attempt(sg, msg, msg_len, j, sig, ctx, jp);
+            memcpy(j, jb[0], sizeof j);
+            memcpy(beta, jb[1], sizeof beta);
+            mcx_wipe(jb, sizeof jb);
+            rc = sign_attempt(sg, msg, msg_len, j, beta, sig, ctx, jp);
             if (rc != MCX_ERR_STATE)
                 break;
         }
@@ -626,6 +652,7 @@ out:
     if (rc != MCX_OK)
         memset(sig, 0, MCX_ECCSI_SIG_BYTES);
     mcx_wipe(j, sizeof j);
+    mcx_wipe(beta, sizeof beta);
     EC_POINT_clear_free(jp);
     BN_CTX_free(ctx);
     return rc;
