@@ -13,6 +13,24 @@
 #include "mcxsec/util.h"
 #include "util/ct.h"
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define MCXI_HAVE_ADX_PATH 1
+#include <cpuid.h>
+
+#include "crypto/fp1024_adx.h"
+
+/* Set once at load time (before any thread can call in): 1 when the CPU has BMI2 (mulx) and ADX
+ * (adcx/adox). The choice depends only on the CPU, never on data. */
+static int use_adx;
+
+__attribute__((constructor)) static void detect_adx(void)
+{
+    unsigned int a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        use_adx = ((b >> 8) & 1) && ((b >> 19) & 1);
+}
+#endif
+
 typedef unsigned __int128 u128;
 #define N MCXI_FP_LIMBS
 
@@ -87,6 +105,15 @@ void mcxi_mod_mul(uint64_t r[N], const uint64_t a[N], const uint64_t b[N], const
     const uint64_t m0inv = mod->m0inv;
     uint64_t t[N + 2];
     memset(t, 0, sizeof t);
+#ifdef MCXI_HAVE_ADX_PATH
+    if (use_adx) {
+        const uint64_t *bp = b;
+        unsigned cnt = N;
+        MCXI_MONT_ADX_ROWS(t, a, bp, m, m0inv, cnt);
+        final_sub(r, t, t[N], m);
+        return;
+    }
+#endif
     for (int i = 0; i < N; i++) {
         uint64_t bi = b[i];
         uint64_t c = 0;

@@ -99,24 +99,58 @@ void mcxi_pairing_plain(mcxi_fp2 *out, const mcxi_eca *R, const mcxi_eca *Q)
     mcx_wipe(&D, sizeof D);
 }
 
+/* NAF of q - 1 (public): digits in {-1, 0, 1}, least significant first; returns the top index. */
+static int naf_qm1(int8_t naf[1024])
+{
+    uint64_t x[17];
+    int top = -1;
+    memcpy(x, mcxi_mod_q.m, 16 * sizeof(uint64_t));
+    x[16] = 0;
+    x[0] -= 1; /* q is odd: no borrow */
+    for (int i = 0; i < 1024; i++) {
+        int8_t d = 0;
+        if (x[0] & 1) {
+            d = (int8_t)(2 - (int)(x[0] & 3)); /* 1 if x = 1 mod 4, -1 if x = 3 mod 4 */
+            if (d == 1) {
+                x[0] -= 1; /* x odd: no borrow */
+            } else {
+                for (int j = 0; j < 17 && ++x[j] == 0; j++) /* x + 1 */
+                    ;
+            }
+        }
+        naf[i] = d;
+        if (d != 0)
+            top = i;
+        for (int j = 0; j < 16; j++) /* x >>= 1 */
+            x[j] = (x[j] >> 1) | (x[j + 1] << 63);
+        x[16] >>= 1;
+    }
+    return top;
+}
+
 mcx_err mcxi_pairing_lines(struct mcxi_lines *L, const mcxi_eca *K)
 {
     mcx_err rc = MCX_ERR_NOMEM;
     mcxi_fp *d = malloc(sizeof(mcxi_fp) * MCXI_MILLER_MAX_STEPS);
     mcxi_fp *scratch = malloc(sizeof(mcxi_fp) * MCXI_MILLER_MAX_STEPS);
     mcxi_ecj T;
+    mcxi_eca negK;
     size_t n = 0;
     if (d == NULL || scratch == NULL)
         goto out;
+    L->top = naf_qm1(L->naf);
+    negK.x = K->x;
+    mcxi_fp_neg(&negK.y, &K->y);
     mcxi_ec_from_affine(&T, K);
-    for (int i = QM1_TOP - 1; i >= 0; i--) {
+    for (int i = L->top - 1; i >= 0; i--) {
         line_dbl(&L->lam[n], &L->c[n], &d[n], &T);
         n++;
         mcxi_ec_dbl(&T, &T);
-        if (qm1_bit(i)) {
-            line_add(&L->lam[n], &L->c[n], &d[n], &T, K);
+        if (L->naf[i] != 0) { /* public digit */
+            const mcxi_eca *S = L->naf[i] > 0 ? K : &negK;
+            line_add(&L->lam[n], &L->c[n], &d[n], &T, S);
             n++;
-            mcxi_ec_madd(&T, &T, K);
+            mcxi_ec_madd(&T, &T, S);
         }
     }
     /* normalise: lambda = A/D, c = C/D (D != 0 for K of order q; a zero would zero every line,
@@ -136,32 +170,45 @@ out:
     free(d);
     free(scratch);
     mcx_wipe(&T, sizeof T);
+    mcx_wipe(&negK, sizeof negK);
     return rc;
 }
 
 void mcxi_pairing_eval(mcxi_fp2 *out, const struct mcxi_lines *L, const mcxi_eca *R)
 {
+    /* Lines at psi(R) are (lambda*Rx + c) + i*Ry. For a doubling followed by an addition the two
+     * lines are multiplied first: (a1 + i y)(a2 + i y) = (a1 a2 - y^2) + i y (a1 + a2). */
     mcxi_fp2 v, l;
+    mcxi_fp a1, a2, y2, t;
     size_t n = 0;
     mcxi_fp2_set_one(&v);
-    l.b = R->y;
-    for (int i = QM1_TOP - 1; i >= 0; i--) {
+    mcxi_fp_sqr(&y2, &R->y);
+    for (int i = L->top - 1; i >= 0; i--) {
         mcxi_fp2_sqr(&v, &v);
-        mcxi_fp_mul(&l.a, &L->lam[n], &R->x);
-        mcxi_fp_add(&l.a, &l.a, &L->c[n]);
-        mcxi_fp2_mul(&v, &v, &l);
+        mcxi_fp_mul(&a1, &L->lam[n], &R->x);
+        mcxi_fp_add(&a1, &a1, &L->c[n]);
         n++;
-        if (qm1_bit(i)) {
-            mcxi_fp_mul(&l.a, &L->lam[n], &R->x);
-            mcxi_fp_add(&l.a, &l.a, &L->c[n]);
-            mcxi_fp2_mul(&v, &v, &l);
+        if (L->naf[i] != 0) { /* public digit */
+            mcxi_fp_mul(&a2, &L->lam[n], &R->x);
+            mcxi_fp_add(&a2, &a2, &L->c[n]);
             n++;
+            mcxi_fp_mul(&t, &a1, &a2);
+            mcxi_fp_sub(&l.a, &t, &y2);
+            mcxi_fp_add(&t, &a1, &a2);
+            mcxi_fp_mul(&l.b, &t, &R->y);
+        } else {
+            l.a = a1;
+            l.b = R->y;
         }
+        mcxi_fp2_mul(&v, &v, &l);
     }
     mcxi_fp2_sqr(&v, &v);
     mcxi_fp2_sqr(out, &v);
     mcx_wipe(&v, sizeof v);
     mcx_wipe(&l, sizeof l);
+    mcx_wipe(&a1, sizeof a1);
+    mcx_wipe(&a2, sizeof a2);
+    mcx_wipe(&t, sizeof t);
 }
 
 void mcxi_pfp_value(mcxi_fp *out, const mcxi_fp2 *v)

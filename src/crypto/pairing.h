@@ -19,6 +19,8 @@
 
 struct mcxi_lines {
     size_t n;                            /* number of lines (doublings + additions) */
+    int8_t naf[1024];                    /* NAF digits of q - 1, least significant first (public) */
+    int top;                             /* index of the leading digit */
     mcxi_fp lam[MCXI_MILLER_MAX_STEPS];  /* slope */
     mcxi_fp c[MCXI_MILLER_MAX_STEPS];    /* lambda*x_T - y_T */
 };
@@ -26,7 +28,9 @@ struct mcxi_lines {
 /* <R, Q> before taking x2/x1: the F_p^2 value v^4 of RFC 6508 §3.2 (up to an F_p factor). */
 void mcxi_pairing_plain(mcxi_fp2 *out, const mcxi_eca *R, const mcxi_eca *Q);
 
-/* Precompute the lines of the Miller loop walking K (constant time in K). */
+/* Precompute the lines of the Miller loop walking K (constant time in K). The loop uses the
+ * non-adjacent form of q - 1 (352 instead of 512 additions); an addition of -K differs from the
+ * binary loop only by vertical-line factors in F_p, which vanish in PF_p. */
 mcx_err mcxi_pairing_lines(struct mcxi_lines *L, const mcxi_eca *K);
 
 /* <R, K> = e(K, R) from K's lines (v^4, up to an F_p factor). Constant time in the lines and R. */

@@ -286,34 +286,94 @@ static inline unsigned comb_index(const uint64_t k[16], unsigned col)
     unsigned idx = 0;
     for (unsigned i = 0; i < MCXI_COMB_W; i++) {
         unsigned pos = i * MCXI_COMB_D + col;
-        idx |= (unsigned)((k[pos >> 6] >> (pos & 63)) & 1) << i;
+        if (pos < 1024) /* public position; scalars are < q < 2^1022 */
+            idx |= (unsigned)((k[pos >> 6] >> (pos & 63)) & 1) << i;
     }
     return idx;
 }
 
-/* Constant-time scan: *r = t[idx-1] (idx in 1..N); r = 0 for idx 0. Reads every entry. */
+/*
+ * Constant-time table scan: copy entry number idx (entries numbered from `first`) of n entries of
+ * 256 octets (an affine point or an F_p^2 element) to out; out = 0 if no entry has that number.
+ * Every entry is read; the selection is by masks only. GCC/Clang vector types keep the accumulator
+ * in SIMD registers; an AVX2 variant is chosen at run time from the CPU features (never from data).
+ */
+#define SCAN_BYTES 256
+typedef uint64_t mcxi_v2 __attribute__((vector_size(16)));
+typedef uint64_t mcxi_v4 __attribute__((vector_size(32)));
+
+static void ct_scan_sse2(void *restrict out, const void *restrict table, unsigned n,
+                         unsigned first, unsigned idx)
+{
+    enum { NV = SCAN_BYTES / 16 };
+    mcxi_v2 acc[NV];
+    const unsigned char *p = table;
+    for (size_t l = 0; l < NV; l++)
+        acc[l] = (mcxi_v2){0, 0};
+    for (unsigned j = 0; j < n; j++) {
+        uint64_t m = 0 - mcxi_ct_eq64(j + first, idx);
+        mcxi_v2 mv = {m, m};
+        const unsigned char *e = p + (size_t)j * SCAN_BYTES;
+#pragma GCC unroll 16
+        for (size_t l = 0; l < NV; l++) {
+            mcxi_v2 x;
+            memcpy(&x, e + 16 * l, 16);
+            acc[l] |= x & mv;
+        }
+    }
+    memcpy(out, acc, SCAN_BYTES);
+    mcx_wipe(acc, sizeof acc);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("avx2"))) static void ct_scan_avx2(void *restrict out,
+                                                         const void *restrict table, unsigned n,
+                                                         unsigned first, unsigned idx)
+{
+    enum { NV = SCAN_BYTES / 32 };
+    mcxi_v4 acc[NV];
+    const unsigned char *p = table;
+    for (size_t l = 0; l < NV; l++)
+        acc[l] = (mcxi_v4){0, 0, 0, 0};
+    for (unsigned j = 0; j < n; j++) {
+        uint64_t m = 0 - mcxi_ct_eq64(j + first, idx);
+        mcxi_v4 mv = {m, m, m, m};
+        const unsigned char *e = p + (size_t)j * SCAN_BYTES;
+#pragma GCC unroll 8
+        for (size_t l = 0; l < NV; l++) {
+            mcxi_v4 x;
+            memcpy(&x, e + 32 * l, 32);
+            acc[l] |= x & mv;
+        }
+    }
+    memcpy(out, acc, SCAN_BYTES);
+    mcx_wipe(acc, sizeof acc);
+}
+#endif
+
+static void ct_scan(void *restrict out, const void *restrict table, unsigned n, unsigned first,
+                    unsigned idx)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (__builtin_cpu_supports("avx2")) {
+        ct_scan_avx2(out, table, n, first, idx);
+        return;
+    }
+#endif
+    ct_scan_sse2(out, table, n, first, idx);
+}
+
+_Static_assert(sizeof(mcxi_eca) == SCAN_BYTES && sizeof(mcxi_fp2) == SCAN_BYTES,
+               "table entries are 256 octets");
+
 static void comb_lookup(mcxi_eca *r, const struct mcxi_comb *c, unsigned idx)
 {
-    uint64_t *out = (uint64_t *)r;
-    memset(r, 0, sizeof *r);
-    for (unsigned j = 0; j < MCXI_COMB_N; j++) {
-        uint64_t mask = 0 - mcxi_ct_eq64(j + 1, idx);
-        const uint64_t *e = (const uint64_t *)&c->t[j];
-        for (size_t l = 0; l < sizeof(mcxi_eca) / 8; l++)
-            out[l] |= e[l] & mask;
-    }
+    ct_scan(r, c->t, MCXI_COMB_N, 1, idx);
 }
 
 static void comb2_lookup(mcxi_fp2 *r, const struct mcxi_comb2 *c, unsigned idx)
 {
-    uint64_t *out = (uint64_t *)r;
-    memset(r, 0, sizeof *r);
-    for (unsigned j = 0; j <= MCXI_COMB_N; j++) {
-        uint64_t mask = 0 - mcxi_ct_eq64(j, idx);
-        const uint64_t *e = (const uint64_t *)&c->t[j];
-        for (size_t l = 0; l < sizeof(mcxi_fp2) / 8; l++)
-            out[l] |= e[l] & mask;
-    }
+    ct_scan(r, c->t, MCXI_COMB_N + 1, 0, idx);
 }
 
 /* acc += entry for one comb column, with the O / zero-index cases selected by masks. */

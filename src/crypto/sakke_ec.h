@@ -17,9 +17,11 @@ typedef struct {
     mcxi_fp x, y; /* affine, Montgomery form */
 } mcxi_eca;
 
-/* Comb parameters: W teeth spaced D bits apart cover W*D >= 1024 scalar bits. */
+/* Comb parameters: W teeth spaced D bits apart cover W*D >= 1022 scalar bits (q < 2^1022). */
+#ifndef MCXI_COMB_W
 #define MCXI_COMB_W 8
-#define MCXI_COMB_D 128
+#endif
+#define MCXI_COMB_D ((1022 + MCXI_COMB_W - 1) / MCXI_COMB_W)
 #define MCXI_COMB_N ((1u << MCXI_COMB_W) - 1) /* entries 1 .. 2^W-1 */
 
 /** Fixed-base comb table of a point B: t[j-1] = sum over set bits i of j of [2^(i*D)]B. */
