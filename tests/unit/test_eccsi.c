@@ -108,9 +108,11 @@ static void test_rfc6507_appendix_a(void **state)
     /* §5.2.2 */
     assert_int_equal(mcx_eccsi_verify(a.kpak, a.id, a.id_len, a.msg, a.msg_len, a.sig), MCX_OK);
     assert_int_equal(mcx_eccsi_verifier_new(&vf, a.kpak, 4), MCX_OK);
-    assert_int_equal(mcx_eccsi_verifier_verify(vf, a.id, a.id_len, a.msg, a.msg_len, a.sig), MCX_OK);
+    assert_int_equal(mcx_eccsi_verifier_verify(vf, a.id, a.id_len, a.msg, a.msg_len, a.sig),
+                     MCX_OK);
     assert_int_equal(mcxi_eccsi_verifier_count(vf), 1);
-    assert_int_equal(mcx_eccsi_verifier_verify(vf, a.id, a.id_len, a.msg, a.msg_len, a.sig), MCX_OK);
+    assert_int_equal(mcx_eccsi_verifier_verify(vf, a.id, a.id_len, a.msg, a.msg_len, a.sig),
+                     MCX_OK);
     assert_int_equal(mcxi_eccsi_verifier_count(vf), 1);
     /* a random-j signature of the same signer verifies too, and differs */
     assert_int_equal(mcx_eccsi_sign(sg, a.msg, a.msg_len, sig), MCX_OK);
@@ -123,7 +125,8 @@ static void test_rfc6507_appendix_a(void **state)
     free_appa(&a);
 }
 
-/* Every negative sibling of the vector file fails with exactly the expected error, cached or not. */
+/* Every negative sibling of the vector file fails with exactly the expected error, cached or not.
+ */
 static void test_rfc6507_negatives(void **state)
 {
     (void)state;
@@ -143,8 +146,8 @@ static void test_rfc6507_negatives(void **state)
             const char *expect = mcxt_need(&r, "expect");
             mcx_err rc = mcx_eccsi_verify(kpak, id, id_len, msg, msg_len, sig);
             if (strcmp(mcx_errname(rc), expect) != 0)
-                fail_msg("line %u (%s): verify gave %s, expected %s", r.line,
-                         mcxt_need(&r, "note"), mcx_errname(rc), expect);
+                fail_msg("line %u (%s): verify gave %s, expected %s", r.line, mcxt_need(&r, "note"),
+                         mcx_errname(rc), expect);
             mcx_eccsi_verifier *vf = NULL;
             rc = mcx_eccsi_verifier_new(&vf, kpak, 8);
             if (rc == MCX_OK) {
@@ -288,8 +291,9 @@ static void test_verifier_lru(void **state)
             assert_int_equal(mcx_eccsi_verifier_verify(vf, id[i], 4, msg, sizeof msg, sig), MCX_OK);
             assert_true(mcxi_eccsi_verifier_count(vf) <= 2);
             /* the signature of signer i must not verify under signer (i+1)'s identifier */
-            assert_int_equal(mcx_eccsi_verifier_verify(vf, id[(i + 1) % 3], 4, msg, sizeof msg, sig),
-                             MCX_ERR_VERIFY);
+            assert_int_equal(
+                mcx_eccsi_verifier_verify(vf, id[(i + 1) % 3], 4, msg, sizeof msg, sig),
+                MCX_ERR_VERIFY);
             sig[40] ^= 1;
             assert_int_equal(mcx_eccsi_verifier_verify(vf, id[i], 4, msg, sizeof msg, sig),
                              MCX_ERR_VERIFY);
@@ -409,7 +413,8 @@ static void test_roundtrip_1000(void **state)
             uint8_t bad = mlen ? 0 : 1;
             msg[0] ^= 1;
             mlen += bad;
-            assert_int_equal(mcx_eccsi_verify(kpak, id[i], sizeof id[i], msg, mlen, sig), MCX_ERR_VERIFY);
+            assert_int_equal(mcx_eccsi_verify(kpak, id[i], sizeof id[i], msg, mlen, sig),
+                             MCX_ERR_VERIFY);
             assert_int_equal(mcx_eccsi_verifier_verify(vf, id[i], sizeof id[i], msg, mlen, sig),
                              MCX_ERR_VERIFY);
         }
@@ -482,9 +487,12 @@ static void test_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfc6507_appendix_a), cmocka_unit_test(test_rfc6507_negatives),
-        cmocka_unit_test(test_errors),             cmocka_unit_test(test_verifier_lru),
-        cmocka_unit_test(test_p256n_vs_bn),        cmocka_unit_test(test_roundtrip_1000),
+        cmocka_unit_test(test_rfc6507_appendix_a),
+        cmocka_unit_test(test_rfc6507_negatives),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_verifier_lru),
+        cmocka_unit_test(test_p256n_vs_bn),
+        cmocka_unit_test(test_roundtrip_1000),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
