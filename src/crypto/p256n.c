@@ -172,18 +172,6 @@ void mcxi_p256n_inv(uint64_t r[4], const uint64_t a[4])
     mcx_wipe(x, sizeof x);
 }
 
-/* r = a + n (257 bits: returns the carry) */
-static uint64_t add_n(uint64_t r[4], const uint64_t a[4])
-{
-    uint64_t carry = 0;
-    for (int i = 0; i < 4; i++) {
-        u128 z = (u128)a[i] + N[i] + carry;
-        r[i] = (uint64_t)z;
-        carry = (uint64_t)(z >> 64);
-    }
-    return carry;
-}
-
 /* a = a / 2^k mod n for a < n and 1 <= k <= 63: add m·n with m = -a·n^-1 mod 2^k (so the low k
  * bits cancel), then shift; the result is < n because a + m·n < 2^k·n. */
 static void div2k_mod_n(uint64_t a[4], unsigned k)
@@ -223,25 +211,50 @@ static void strip_twos(uint64_t u[4], uint64_t x[4])
     div2k_mod_n(x, k);
 }
 
-/* a = a - b mod n (a, b < n) */
-static void sub_mod_n(uint64_t a[4], const uint64_t b[4])
+/* d = a - b mod 2^256 with a plain borrow chain (variable-time helpers below only) */
+static inline uint64_t vsub4(uint64_t d[4], const uint64_t a[4], const uint64_t b[4])
 {
-    if (sub4(a, a, b))
-        (void)add_n(a, a); /* wrapped below zero: add n back (the carry out cancels the borrow) */
+    unsigned long long t0, t1, t2, t3;
+    uint64_t c1 = __builtin_usubll_overflow(a[0], b[0], &t0);
+    uint64_t c2 = __builtin_usubll_overflow(a[1], b[1], &t1);
+    c2 |= __builtin_usubll_overflow(t1, c1, &t1);
+    uint64_t c3 = __builtin_usubll_overflow(a[2], b[2], &t2);
+    c3 |= __builtin_usubll_overflow(t2, c2, &t2);
+    uint64_t c4 = __builtin_usubll_overflow(a[3], b[3], &t3);
+    c4 |= __builtin_usubll_overflow(t3, c3, &t3);
+    d[0] = t0;
+    d[1] = t1;
+    d[2] = t2;
+    d[3] = t3;
+    return c4;
 }
 
-static int is_one(const uint64_t a[4])
+/* a = a + n mod 2^256 */
+static inline void vadd_n(uint64_t a[4])
+{
+    unsigned long long t0, t1, t2, t3;
+    uint64_t c1 = __builtin_uaddll_overflow(a[0], N[0], &t0);
+    uint64_t c2 = __builtin_uaddll_overflow(a[1], N[1], &t1);
+    c2 |= __builtin_uaddll_overflow(t1, c1, &t1);
+    uint64_t c3 = __builtin_uaddll_overflow(a[2], N[2], &t2);
+    c3 |= __builtin_uaddll_overflow(t2, c2, &t2);
+    t3 = a[3] + N[3] + c3;
+    a[0] = t0;
+    a[1] = t1;
+    a[2] = t2;
+    a[3] = t3;
+}
+
+/* a = a - b mod n (a, b < n) */
+static inline void sub_mod_n(uint64_t a[4], const uint64_t b[4])
+{
+    if (vsub4(a, a, b))
+        vadd_n(a); /* wrapped below zero: adding n (mod 2^256) gives a - b + n */
+}
+
+static inline int is_one(const uint64_t a[4])
 {
     return a[0] == 1 && (a[1] | a[2] | a[3]) == 0;
-}
-
-/* 1 if a >= b */
-static int geq(const uint64_t a[4], const uint64_t b[4])
-{
-    for (int i = 3; i >= 0; i--)
-        if (a[i] != b[i])
-            return a[i] > b[i];
-    return 1;
 }
 
 void mcxi_p256n_inv_vartime(uint64_t r[4], const uint64_t a[4])
@@ -249,7 +262,7 @@ void mcxi_p256n_inv_vartime(uint64_t r[4], const uint64_t a[4])
     /* Binary extended Euclid for an odd prime modulus, stripping all factors of two at once:
      * invariants x1·a ≡ u and x2·a ≡ v (mod n), u and v odd after each step.
      * VARIABLE TIME: only for public or blinded inputs. */
-    uint64_t u[4], v[4], x1[4] = {1, 0, 0, 0}, x2[4] = {0, 0, 0, 0};
+    uint64_t u[4], v[4], d[4], x1[4] = {1, 0, 0, 0}, x2[4] = {0, 0, 0, 0};
     if (mcxi_p256n_is_zero(a)) {
         memset(r, 0, 4 * sizeof r[0]);
         return;
@@ -258,12 +271,13 @@ void mcxi_p256n_inv_vartime(uint64_t r[4], const uint64_t a[4])
     memcpy(v, N, sizeof v);
     strip_twos(u, x1);
     while (!is_one(u) && !is_one(v)) {
-        if (geq(u, v)) {
-            (void)sub4(u, u, v);
+        if (!vsub4(d, u, v)) {
+            /* u >= v */
+            memcpy(u, d, sizeof u);
             sub_mod_n(x1, x2);
             strip_twos(u, x1);
         } else {
-            (void)sub4(v, v, u);
+            (void)vsub4(v, v, u);
             sub_mod_n(x2, x1);
             strip_twos(v, x2);
         }
