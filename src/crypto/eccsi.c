@@ -48,6 +48,7 @@ static const uint8_t P256_P[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x0
 static struct {
     EC_GROUP *group;
     EVP_MD *sha256;
+    BIGNUM *p; /* the field prime */
     uint8_t g_oct[PB];
     int ok;
 } g_ecc;
@@ -62,6 +63,8 @@ static void ecc_init_once(void)
     const EC_POINT *g = EC_GROUP_get0_generator(g_ecc.group);
     if (g == NULL || EC_POINT_point2oct(g_ecc.group, g, POINT_CONVERSION_UNCOMPRESSED, g_ecc.g_oct,
                                         PB, NULL) != PB)
+        return;
+    if ((g_ecc.p = BN_bin2bn(P256_P, sizeof P256_P, NULL)) == NULL)
         return;
     g_ecc.ok = 1;
 }
@@ -723,13 +726,33 @@ static mcx_err verify_parse(const uint8_t kpak[PB], const uint8_t *id, size_t id
 static mcx_err verify_final(const EC_POINT *jp, const uint8_t r[SB], BN_CTX *ctx)
 {
     mcx_err rc;
-    uint8_t x[SB];
     if (EC_POINT_is_at_infinity(g_ecc.group, jp))
         return MCX_ERR_VERIFY;
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+    /* All public: compare in Jacobian coordinates, Jx = X / Z^2, so Jx == r <=> X == r·Z^2
+     * (mod p); this saves the field inversion of an affine conversion. */
+    rc = MCX_ERR_INTERNAL;
+    BN_CTX_start(ctx);
+    BIGNUM *x = BN_CTX_get(ctx);
+    BIGNUM *z = BN_CTX_get(ctx);
+    BIGNUM *t = BN_CTX_get(ctx);
+    if (t == NULL) {
+        rc = MCX_ERR_NOMEM;
+    } else if (EC_POINT_get_Jprojective_coordinates_GFp(g_ecc.group, jp, x, NULL, z, ctx) == 1 &&
+               BN_bin2bn(r, SB, t) != NULL && BN_mod_sqr(z, z, g_ecc.p, ctx) == 1 &&
+               BN_mod_mul(t, t, z, g_ecc.p, ctx) == 1 && BN_nnmod(x, x, g_ecc.p, ctx) == 1) {
+        /* r is in [1, q-1] already, so Jx != 0 follows from Jx == r */
+        rc = BN_cmp(t, x) == 0 ? MCX_OK : MCX_ERR_VERIFY;
+    }
+    BN_CTX_end(ctx);
+    return rc;
+#else
+    uint8_t x[SB];
     if ((rc = affine_x(jp, x, ctx)) != MCX_OK)
         return rc;
     /* r is in [1, q-1] already, so Jx != 0 follows from Jx == r */
     return memcmp(x, r, SB) == 0 ? MCX_OK : MCX_ERR_VERIFY;
+#endif
 }
 
 /* J = [u1]G + [u2]Q (one double multiplication). */
