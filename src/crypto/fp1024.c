@@ -7,6 +7,7 @@
  * little theorem with the public exponent m-2, so its branches depend on public data only.
  */
 #include "crypto/fp1024.h"
+#include "crypto/modinv.h"
 
 #include <string.h>
 
@@ -206,6 +207,17 @@ void mcxi_mod_sub(uint64_t r[N], const uint64_t a[N], const uint64_t b[N], const
 }
 
 void mcxi_mod_inv(uint64_t r[N], const uint64_t a[N], const struct mcxi_mod *mod)
+{
+    /* safegcd gives (aR)^-1 = a^-1 R^-1; one Montgomery multiplication by R^3 = mont(R^2, R^2)
+     * brings it to a^-1 R */
+    uint64_t r3[N], t[N];
+    mcxi_mod_mul(r3, mod->r2, mod->r2, mod);
+    mcxi_modinv_ct(t, a, mod->m, mod->m0inv);
+    mcxi_mod_mul(r, t, r3, mod);
+    mcx_wipe(t, sizeof t);
+}
+
+void mcxi_mod_inv_fermat(uint64_t r[N], const uint64_t a[N], const struct mcxi_mod *mod)
 {
     /* a^(m-2) with 4-bit fixed windows; the exponent m-2 is public, so indexing the table by its
      * digits and skipping nothing is constant-time in a. */
