@@ -243,6 +243,8 @@ struct mcx_mikey_create_args {
     struct mcx_key_params params;   /**< used when include_params */
     uint8_t cs_id;                  /**< crypto session id for the GENERIC-ID map (GMK 4, CSK 6...) */
     int no_cs;                      /**< 1: #CS = 0, empty map (PCK default) */
+    int sakke_to_self;              /**< 1: add General Extension 6 (E.5): the key encapsulated
+                                         again to the initiator's own UID, for its other devices */
 };
 
 /** Everything a processed message yields. Holds the key: wipe after use. */
@@ -309,6 +311,7 @@ struct mcx_gsk_create_args {
     uint32_t gsk_id;      /**< the MKI carried with the GSK; 0 = random with the GMK purpose tag */
     int64_t now;          /**< Unix seconds for T */
     mcx_mikey_ctx *signer; /**< NULL: unsigned; else the context's identity signs (SIGN payload) */
+    const uint8_t *rand;  /**< 16 octets for reproducible test vectors; NULL = random (normal use) */
 };
 
 struct mcx_gsk_result {

@@ -123,7 +123,9 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
         gsk_id = (((uint32_t)r4[0] << 24) | ((uint32_t)r4[1] << 16) | ((uint32_t)r4[2] << 8) | r4[3]) &
                  0x0FFFFFFFu; /* GMK purpose tag 0: the GSK is a group media key */
     }
-    if ((rc = mcx_random(rnd, 16)) != MCX_OK)
+    if (a->rand != NULL)
+        memcpy(rnd, a->rand, 16);
+    else if ((rc = mcx_random(rnd, 16)) != MCX_OK)
         goto out;
     uint64_t t = ntp << 32;
     put32(spi, gsk_id);

@@ -276,7 +276,7 @@ mcx_err mcx_mikey_create(mcx_mikey_ctx *c, const struct mcx_mikey_create_args *a
         return MCX_ERR_ARG;
     mcx_err rc;
     uint8_t key[16], rnd[16], ruid[32], sed[MCX_SAKKE_SED_BYTES], sig[MCX_ECCSI_SIG_BYTES];
-    uint8_t spi[8], gext[1024];
+    uint8_t spi[8], gext[1024], self[5 + MCX_SAKKE_SED_BYTES];
     size_t gext_len = sizeof gext;
     struct mcx_mikey_msg *m = NULL;
     uint64_t ntp;
@@ -372,6 +372,20 @@ mcx_err mcx_mikey_create(mcx_mikey_ctx *c, const struct mcx_mikey_create_args *a
     m->p[n].u.sakke.id_scheme = SAKKE_ID_SCHEME_UID;
     m->p[n].u.sakke.data.p = sed;
     m->p[n++].u.sakke.data.len = sizeof sed;
+    if (a->sakke_to_self) {
+        /* E.5: a complete SAKKE payload to the initiator's UID; its next-payload octet is 0 */
+        self[0] = 0;
+        self[1] = MCX_SAKKE_PARAM_SET;
+        self[2] = SAKKE_ID_SCHEME_UID;
+        self[3] = (uint8_t)(MCX_SAKKE_SED_BYTES >> 8);
+        self[4] = (uint8_t)MCX_SAKKE_SED_BYTES;
+        if ((rc = mcx_sakke_encapsulate(home->pub, own->ks.user_id, 32, key, self + 5)) != MCX_OK)
+            goto out;
+        m->p[n].type = MCX_MIKEY_PT_GEXT;
+        m->p[n].u.gext.type = MCX_MIKEY_GEXT_SAKKE_TO_SELF;
+        m->p[n].u.gext.data.p = self;
+        m->p[n++].u.gext.data.len = sizeof self;
+    }
     if (a->include_params) {
         struct mcx_key_params kp = a->params;
         kp.key_type = (uint8_t)a->purpose;
