@@ -282,6 +282,7 @@ struct session {
     SSL_CTX *ctx;
     struct kms_url url;
     const char *kms_base;
+    struct kms_https_conn conn;
     char *token;
     char user[MCX_URI_MAX];
     char kms_uri[MCX_URI_MAX];
@@ -306,7 +307,7 @@ static int exchange(struct session *s, const char *path, char **resp, size_t *rl
     mcx_err e = mcx_kmsmsg_write_request(&rq, &body, &blen);
     if (e != MCX_OK)
         return cli_fail(CMD, "KmsRequest", e);
-    e = kms_https_post(s->ctx, &s->url, path, s->token, body, blen, &status, resp, rlen, err, sizeof err);
+    e = kms_https_post(s->ctx, &s->url, &s->conn, path, s->token, body, blen, &status, resp, rlen, err, sizeof err);
     mcx_kmsmsg_free(body, blen);
     if (e != MCX_OK) {
         fprintf(stderr, "mcxsec client: %s: %s\n", path, err);
@@ -554,6 +555,7 @@ out:
         mcx_wipe(s.token, strlen(s.token));
         free(s.token);
     }
+    kms_https_close(&s.conn);
     SSL_CTX_free(s.ctx);
     mcx_sakke_pub_free(pub);
     mcx_keystore_free(ks);

@@ -30,7 +30,8 @@ static void usage(FILE *f)
             "usage: mcxsec kms <command> --db URL [options]   (URL: sqlite:/path | postgresql://...)\n"
             "  init --kms-uri URI [--period SECONDS] [--offset SECONDS] [--issuer TEXT]\n"
             "       (--kek-file FILE | --passphrase-env VAR | --passphrase-file FILE) [--cert-out FILE]\n"
-            "  user add URI [--kind user|gms|server]\n"
+            "  cert [--cert-out FILE]               this KMS's KmsCertificate (Role Root)\n"
+            "  user add URI [--kind user|gms|server]   | user add --from FILE (one URI per line)\n"
             "  user list\n"
             "  user revoke URI\n"
             "  grant --to HOLDER (--identity URI | --domain KMS-URI|*)\n"
@@ -199,6 +200,53 @@ static int do_init(const struct cli_args *a, struct kms_store *s)
     return CLI_OK;
 }
 
+/* ---- cert: this KMS's own certificate (public; for partners' `domain add-external`) ---------- */
+
+static int do_cert(const struct cli_args *a, struct kms_store *s)
+{
+#if MCX_HAVE_KMSXML
+    struct kms_community c;
+    mcx_err e = kmsdb_community_get(s, &c);
+    if (e == MCX_ERR_NOT_FOUND) {
+        fprintf(stderr, "mcxsec kms: no community: run mcxsec kms init first\n");
+        return CLI_USAGE;
+    }
+    if (e != MCX_OK)
+        return db_fail(s, "cert", e);
+    struct mcx_kms_cert cert;
+    mcx_kms_cert_init(&cert);
+    snprintf(cert.cert_uri, sizeof cert.cert_uri, "%s", c.kms_uri);
+    snprintf(cert.kms_uri, sizeof cert.kms_uri, "%s", c.kms_uri);
+    snprintf(cert.issuer, sizeof cert.issuer, "%s", c.issuer);
+    cert.valid_from = c.created;
+    cert.user_key_period = c.period;
+    cert.user_key_offset = c.offset;
+    memcpy(cert.pub_enc_key, c.z_pub, sizeof cert.pub_enc_key);
+    memcpy(cert.pub_auth_key, c.kpak, sizeof cert.pub_auth_key);
+    cert.parameter_set = c.param_set;
+    char *xml = NULL;
+    size_t n = 0;
+    if ((e = mcx_kmsxml_write_cert(&cert, &xml, &n)) != MCX_OK)
+        return cli_fail(CMD, "cert", e);
+    const char *out = cli_get(a, "cert-out");
+    FILE *f = out ? fopen(out, "w") : stdout;
+    int rc = CLI_OK;
+    if (f == NULL || fwrite(xml, 1, n, f) != n) {
+        fprintf(stderr, "mcxsec kms: cannot write %s\n", out ? out : "stdout");
+        rc = CLI_FAILURE;
+    }
+    if (f != NULL && f != stdout)
+        fclose(f);
+    mcx_kmsxml_free(xml, n);
+    return rc;
+#else
+    (void)a;
+    (void)s;
+    fprintf(stderr, "mcxsec kms: cert needs the Annex D document writer, not in this build\n");
+    return CLI_FAILURE;
+#endif
+}
+
 /* ---- users ------------------------------------------------------------------------------------- */
 
 static int print_user(void *ctx, const struct kms_user *u)
@@ -219,6 +267,60 @@ static int do_user(const struct cli_args *a, struct kms_store *s)
 {
     const char *sub = a->npos > 1 ? a->pos[1] : "";
     mcx_err e;
+    if (strcmp(sub, "add") == 0 && cli_get(a, "from") != NULL && a->npos == 2) {
+        /* bulk: one URI per line */
+        uint8_t *buf;
+        size_t n;
+        int rc = cli_read_file(CMD, cli_get(a, "from"), 256u * 1024 * 1024, &buf, &n);
+        if (rc != CLI_OK)
+            return rc;
+        size_t cnt = 0, cap = 1024;
+        const char **uris = malloc(cap * sizeof *uris);
+        for (char *line = (char *)buf; uris != NULL && line < (char *)buf + n;) {
+            char *nl = strchr(line, '\n');
+            if (nl != NULL)
+                *nl = '\0';
+            size_t l = strlen(line);
+            if (l > 0 && line[l - 1] == '\r')
+                line[--l] = '\0';
+            if (l > 0) {
+                if (cnt == cap) {
+                    const char **nu = realloc(uris, 2 * cap * sizeof *uris);
+                    if (nu == NULL) {
+                        free(uris);
+                        uris = NULL;
+                        break;
+                    }
+                    uris = nu;
+                    cap *= 2;
+                }
+                uris[cnt++] = line;
+            }
+            if (nl == NULL)
+                break;
+            line = nl + 1;
+        }
+        if (uris == NULL) {
+            free(buf);
+            return CLI_FAILURE;
+        }
+        enum kms_user_kind kind = KMS_USER;
+        if (cli_get(a, "kind") && kms_kind_parse(cli_get(a, "kind"), &kind) != 0) {
+            free(uris);
+            free(buf);
+            fprintf(stderr, "mcxsec kms: --kind must be user, gms or server\n");
+            return CLI_USAGE;
+        }
+        uint64_t added = 0;
+        e = kmsdb_user_add_bulk(s, uris, cnt, kind, actor_name(a), &added);
+        free(uris);
+        free(buf);
+        if (e != MCX_OK)
+            return db_fail(s, "user add --from", e);
+        if (!cli_flag(a, "quiet"))
+            printf("added %llu of %zu\n", (unsigned long long)added, cnt);
+        return CLI_OK;
+    }
     if (strcmp(sub, "add") == 0 || strcmp(sub, "revoke") == 0) {
         if (a->npos != 3) {
             fprintf(stderr, "mcxsec kms: user %s needs one URI\n", sub);
@@ -534,7 +636,7 @@ int cmd_kms(int argc, char **argv)
         return a.npos == 0 && !cli_flag(&a, "help") ? CLI_USAGE : CLI_OK;
     }
     const char *c = a.pos[0];
-    if (strcmp(c, "init") && strcmp(c, "user") && strcmp(c, "grant") && strcmp(c, "domain") &&
+    if (strcmp(c, "init") && strcmp(c, "cert") && strcmp(c, "user") && strcmp(c, "grant") && strcmp(c, "domain") &&
         strcmp(c, "issue-all") && strcmp(c, "audit")) {
         fprintf(stderr, "mcxsec kms: unknown command '%s'\n", c);
         usage(stderr);
@@ -544,6 +646,8 @@ int cmd_kms(int argc, char **argv)
         return rc;
     if (strcmp(c, "init") == 0)
         rc = do_init(&a, s);
+    else if (strcmp(c, "cert") == 0)
+        rc = do_cert(&a, s);
     else if (strcmp(c, "user") == 0)
         rc = do_user(&a, s);
     else if (strcmp(c, "grant") == 0)

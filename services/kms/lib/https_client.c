@@ -113,38 +113,90 @@ static int write_all(SSL *s, const char *p, size_t n)
     return 0;
 }
 
-mcx_err kms_https_post(SSL_CTX *ctx, const struct kms_url *u, const char *path, const char *bearer,
-                       const char *body, size_t body_len, unsigned *status, char **resp, size_t *resp_len,
-                       char *err, size_t errlen)
+void kms_https_close(struct kms_https_conn *c)
 {
-    mcx_err rc = MCX_ERR_IO;
-    char *buf = NULL, *hdr = NULL;
-    size_t n = 0, cap = 0;
-    SSL *s = NULL;
-    *resp = NULL;
-    *resp_len = 0;
-    *status = 0;
-    int fd = tcp_connect(u, err, errlen);
-    if (fd < 0)
+    if (c == NULL || !c->open)
+        return;
+    SSL_shutdown(c->ssl);
+    SSL_free(c->ssl);
+    close(c->fd);
+    c->ssl = NULL;
+    c->fd = -1;
+    c->open = 0;
+}
+
+static mcx_err conn_open(SSL_CTX *ctx, const struct kms_url *u, struct kms_https_conn *c, char *err,
+                         size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    c->fd = tcp_connect(u, err, errlen);
+    if (c->fd < 0)
         return MCX_ERR_IO;
-    s = SSL_new(ctx);
-    if (s == NULL)
-        goto out;
-    SSL_set_fd(s, fd);
+    c->ssl = SSL_new(ctx);
+    if (c->ssl == NULL) {
+        close(c->fd);
+        return MCX_ERR_NOMEM;
+    }
+    SSL_set_fd(c->ssl, c->fd);
     struct in6_addr a6;
     struct in_addr a4;
     if (inet_pton(AF_INET, u->host, &a4) == 1 || inet_pton(AF_INET6, u->host, &a6) == 1) {
-        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s), u->host);
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), u->host);
     } else {
-        SSL_set_tlsext_host_name(s, u->host);
-        SSL_set1_host(s, u->host);
+        SSL_set_tlsext_host_name(c->ssl, u->host);
+        SSL_set1_host(c->ssl, u->host);
     }
-    if (SSL_connect(s) != 1) {
-        long v = SSL_get_verify_result(s);
+    if (SSL_connect(c->ssl) != 1) {
+        long v = SSL_get_verify_result(c->ssl);
         snprintf(err, errlen, "TLS handshake with %s failed%s%s", u->host, v != X509_V_OK ? ": " : "",
                  v != X509_V_OK ? X509_verify_cert_error_string(v) : "");
-        rc = MCX_ERR_VERIFY;
-        goto out;
+        SSL_free(c->ssl);
+        close(c->fd);
+        return MCX_ERR_VERIFY;
+    }
+    c->open = 1;
+    return MCX_OK;
+}
+
+/* Grow buf to hold at least need + 1 octets (old contents wiped). */
+static int grow(char **buf, size_t *cap, size_t n, size_t need)
+{
+    if (need + 1 <= *cap)
+        return 0;
+    if (need > KMS_HTTP_MAX_RESPONSE)
+        return -1;
+    size_t nc = *cap ? *cap : 16384;
+    while (nc < need + 1)
+        nc *= 2;
+    char *nb = malloc(nc);
+    if (nb == NULL)
+        return -1;
+    if (*buf != NULL) {
+        memcpy(nb, *buf, n);
+        mcx_wipe(*buf, *cap);
+        free(*buf);
+    }
+    *buf = nb;
+    *cap = nc;
+    return 0;
+}
+
+static mcx_err post_once(SSL_CTX *ctx, const struct kms_url *u, struct kms_https_conn *c, int keep,
+                         const char *path, const char *bearer, const char *body, size_t body_len,
+                         unsigned *status, char **resp, size_t *resp_len, char *err, size_t errlen,
+                         int *retryable)
+{
+    mcx_err rc = MCX_ERR_IO;
+    char *buf = NULL, *hdr = NULL;
+    size_t n = 0, cap = 0, body_off = 0, want = 0;
+    int have_cl = 0;
+    unsigned code = 0;
+    *retryable = 0;
+    if (!c->open) {
+        if ((rc = conn_open(ctx, u, c, err, errlen)) != MCX_OK)
+            return rc;
+    } else {
+        *retryable = 1; /* a kept-alive connection the server may have closed meanwhile */
     }
     size_t hcap = 1024 + strlen(path) + strlen(u->base) + (bearer ? strlen(bearer) : 0);
     hdr = malloc(hcap);
@@ -154,65 +206,66 @@ mcx_err kms_https_post(SSL_CTX *ctx, const struct kms_url *u, const char *path, 
     }
     int hl = snprintf(hdr, hcap,
                       "POST %s%s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: mcxsec\r\n"
-                      "Content-Type: application/xml\r\nContent-Length: %zu\r\nConnection: close\r\n"
+                      "Content-Type: application/xml\r\nContent-Length: %zu\r\nConnection: %s\r\n"
                       "%s%s%s\r\n",
-                      u->base, path, u->host, u->port, body_len, bearer ? "Authorization: Bearer " : "",
-                      bearer ? bearer : "", bearer ? "\r\n" : "");
-    if (hl < 0 || (size_t)hl >= hcap || write_all(s, hdr, (size_t)hl) != 0 ||
-        (body_len > 0 && write_all(s, body, body_len) != 0)) {
+                      u->base, path, u->host, u->port, body_len, keep ? "keep-alive" : "close",
+                      bearer ? "Authorization: Bearer " : "", bearer ? bearer : "", bearer ? "\r\n" : "");
+    if (hl < 0 || (size_t)hl >= hcap || write_all(c->ssl, hdr, (size_t)hl) != 0 ||
+        (body_len > 0 && write_all(c->ssl, body, body_len) != 0)) {
         snprintf(err, errlen, "sending the request failed");
         goto out;
     }
+    /* Read the status line and headers, then exactly Content-Length octets (or to EOF). */
     for (;;) {
-        if (n + 4096 + 1 > cap) {
-            if (cap >= KMS_HTTP_MAX_RESPONSE) {
-                snprintf(err, errlen, "response larger than %d octets", KMS_HTTP_MAX_RESPONSE);
-                rc = MCX_ERR_LIMIT;
-                goto out;
-            }
-            size_t nc = cap ? cap * 2 : 16384;
-            char *nb = malloc(nc);
-            if (nb == NULL) {
-                rc = MCX_ERR_NOMEM;
-                goto out;
-            }
-            if (buf != NULL) {
-                memcpy(nb, buf, n);
-                mcx_wipe(buf, cap);
-                free(buf);
-            }
-            buf = nb;
-            cap = nc;
-        }
-        int r = SSL_read(s, buf + n, 4096);
-        if (r <= 0) {
-            int e = SSL_get_error(s, r);
-            if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || e == SSL_ERROR_SSL)
-                break;
-            snprintf(err, errlen, "reading the response failed");
+        if (grow(&buf, &cap, n, n + 4096) != 0) {
+            snprintf(err, errlen, "response larger than %d octets", KMS_HTTP_MAX_RESPONSE);
+            rc = MCX_ERR_LIMIT;
             goto out;
         }
+        if (body_off != 0 && have_cl && n >= body_off + want)
+            break;
+        int r = SSL_read(c->ssl, buf + n, 4096);
+        if (r <= 0) {
+            if (body_off != 0 && !have_cl)
+                break; /* body delimited by the end of the connection */
+            snprintf(err, errlen, n == 0 ? "connection closed by the server" : "truncated HTTP response");
+            rc = MCX_ERR_DECODE;
+            goto out;
+        }
+        *retryable = 0;
         n += (size_t)r;
-    }
-    buf[n] = '\0';
-    /* Status line and headers (RFC 9112): we need the status code and Content-Length only. */
-    unsigned code = 0;
-    char *eoh = strstr(buf, "\r\n\r\n");
-    if (n < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || sscanf(buf + 9, "%3u", &code) != 1 || eoh == NULL) {
-        snprintf(err, errlen, "malformed HTTP response");
-        rc = MCX_ERR_DECODE;
-        goto out;
-    }
-    size_t body_off = (size_t)(eoh + 4 - buf), blen = n - body_off;
-    for (char *line = strstr(buf, "\r\n") + 2; line < eoh; line = strstr(line, "\r\n") + 2) {
-        if (strncasecmp(line, "Content-Length:", 15) == 0) {
-            unsigned long long cl = strtoull(line + 15, NULL, 10);
-            if (cl != blen) {
-                snprintf(err, errlen, "truncated HTTP response");
+        buf[n] = '\0';
+        if (body_off == 0) {
+            char *eoh = strstr(buf, "\r\n\r\n");
+            if (eoh == NULL)
+                continue;
+            if (n < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || sscanf(buf + 9, "%3u", &code) != 1) {
+                snprintf(err, errlen, "malformed HTTP response");
                 rc = MCX_ERR_DECODE;
                 goto out;
             }
+            body_off = (size_t)(eoh + 4 - buf);
+            for (char *line = strstr(buf, "\r\n") + 2; line < eoh; line = strstr(line, "\r\n") + 2) {
+                if (strncasecmp(line, "Content-Length:", 15) == 0) {
+                    want = (size_t)strtoull(line + 15, NULL, 10);
+                    have_cl = 1;
+                } else if (strncasecmp(line, "Connection:", 11) == 0 && strstr(line, "close") != NULL &&
+                           strstr(line, "close") < strstr(line, "\r\n")) {
+                    keep = 0;
+                }
+            }
+            if (have_cl && want > KMS_HTTP_MAX_RESPONSE) {
+                snprintf(err, errlen, "response too large");
+                rc = MCX_ERR_LIMIT;
+                goto out;
+            }
         }
+    }
+    size_t blen = have_cl ? want : n - body_off;
+    if (have_cl && n != body_off + want) {
+        snprintf(err, errlen, "malformed HTTP response (extra data)");
+        rc = MCX_ERR_DECODE;
+        goto out;
     }
     char *out = malloc(blen + 1);
     if (out == NULL) {
@@ -234,10 +287,30 @@ out:
         mcx_wipe(hdr, strlen(hdr));
         free(hdr);
     }
-    if (s != NULL) {
-        SSL_shutdown(s);
-        SSL_free(s);
+    if (rc != MCX_OK || !keep || !have_cl)
+        kms_https_close(c);
+    return rc;
+}
+
+mcx_err kms_https_post(SSL_CTX *ctx, const struct kms_url *u, struct kms_https_conn *conn, const char *path,
+                       const char *bearer, const char *body, size_t body_len, unsigned *status, char **resp,
+                       size_t *resp_len, char *err, size_t errlen)
+{
+    struct kms_https_conn local;
+    int retry = 0;
+    *resp = NULL;
+    *resp_len = 0;
+    *status = 0;
+    if (conn == NULL) {
+        memset(&local, 0, sizeof local);
+        mcx_err rc = post_once(ctx, u, &local, 0, path, bearer, body, body_len, status, resp, resp_len, err,
+                               errlen, &retry);
+        kms_https_close(&local);
+        return rc;
     }
-    close(fd);
+    mcx_err rc = post_once(ctx, u, conn, 1, path, bearer, body, body_len, status, resp, resp_len, err, errlen,
+                           &retry);
+    if (rc != MCX_OK && retry) /* the server closed an idle kept-alive connection: once more, fresh */
+        rc = post_once(ctx, u, conn, 1, path, bearer, body, body_len, status, resp, resp_len, err, errlen, &retry);
     return rc;
 }

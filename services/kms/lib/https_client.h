@@ -25,9 +25,19 @@ int kms_url_parse(const char *url, struct kms_url *u);
 /** A client TLS context trusting only ca_file. */
 mcx_err kms_https_ctx(const char *ca_file, SSL_CTX **ctx, char *err, size_t errlen);
 
-/** POST body to base + path. *resp is malloc'd (NUL-terminated); free it (wipe: it may hold keys). */
-mcx_err kms_https_post(SSL_CTX *ctx, const struct kms_url *u, const char *path, const char *bearer,
-                       const char *body, size_t body_len, unsigned *status, char **resp,
-                       size_t *resp_len, char *err, size_t errlen);
+/** A kept-alive connection (zero-initialise; closed by kms_https_close). */
+struct kms_https_conn {
+    SSL *ssl;
+    int fd;
+    int open;
+};
+void kms_https_close(struct kms_https_conn *c);
+
+/** POST body to base + path. *resp is malloc'd (NUL-terminated); free it (wipe: it may hold keys).
+ *  conn NULL: one connection for this request (Connection: close); otherwise the connection is
+ *  reused (HTTP keep-alive) and reopened when needed. */
+mcx_err kms_https_post(SSL_CTX *ctx, const struct kms_url *u, struct kms_https_conn *conn,
+                       const char *path, const char *bearer, const char *body, size_t body_len,
+                       unsigned *status, char **resp, size_t *resp_len, char *err, size_t errlen);
 
 #endif

@@ -161,6 +161,45 @@ mcx_err kmsdb_user_add(struct kms_store *s, const char *uri, enum kms_user_kind 
     return kms_store_tx(s, user_add_tx, &o);
 }
 
+struct bulk_op {
+    const char *const *uris;
+    size_t n;
+    enum kms_user_kind kind;
+    const char *actor;
+    uint64_t added;
+};
+
+static mcx_err user_bulk_tx(struct kms_store *s, void *ctx)
+{
+    static const char sql[] = "INSERT INTO users (uri, kind, revoked, created) VALUES ($1, $2, 0, $3)"
+                              " ON CONFLICT (uri) DO NOTHING";
+    struct bulk_op *o = ctx;
+    int64_t now = kms_now();
+    o->added = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        uint64_t ch = 0;
+        if (o->uris[i][0] == '\0' || strlen(o->uris[i]) >= KMS_URI_MAX)
+            return MCX_ERR_ARG;
+        struct kms_val p[3] = {kms_text(o->uris[i]), kms_text(kms_kind_name(o->kind)), kms_int(now)};
+        mcx_err rc = kms_store_exec_locked(s, sql, p, 3, NULL, NULL, &ch);
+        if (rc != MCX_OK)
+            return rc;
+        o->added += ch;
+    }
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s count=%llu", kms_kind_name(o->kind), (unsigned long long)o->added);
+    return kms_audit_locked(s, o->actor, "user.add-bulk", "*", detail, "ok");
+}
+
+mcx_err kmsdb_user_add_bulk(struct kms_store *s, const char *const *uris, size_t n, enum kms_user_kind kind,
+                            const char *actor, uint64_t *added)
+{
+    struct bulk_op o = {uris, n, kind, actor, 0};
+    mcx_err rc = kms_store_tx(s, user_bulk_tx, &o);
+    *added = rc == MCX_OK ? o.added : 0;
+    return rc;
+}
+
 static int user_row(void *ctx, const struct kms_val *v, size_t n)
 {
     struct kms_user *u = ctx;

@@ -60,6 +60,9 @@ mcx_err kmsdb_community_create(struct kms_store *s, const struct kms_community *
 /* ---- users and grants --------------------------------------------------------------------------- */
 mcx_err kmsdb_user_add(struct kms_store *s, const char *uri, enum kms_user_kind kind,
                        const char *actor); /* MCX_ERR_STATE if present */
+/* Add many users in one transaction (existing ones are skipped); one audit record. *added = count. */
+mcx_err kmsdb_user_add_bulk(struct kms_store *s, const char *const *uris, size_t n, enum kms_user_kind kind,
+                            const char *actor, uint64_t *added);
 mcx_err kmsdb_user_get(struct kms_store *s, const char *uri, struct kms_user *u); /* NOT_FOUND */
 typedef int (*kmsdb_user_cb)(void *ctx, const struct kms_user *u);
 mcx_err kmsdb_user_list(struct kms_store *s, kmsdb_user_cb cb, void *ctx);
