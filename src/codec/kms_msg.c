@@ -317,6 +317,39 @@ static mcx_err dump(xmlDocPtr doc, char **xml, size_t *len)
     return MCX_OK;
 }
 
+/* Re-point every use of `from` in the subtree to `to` (same namespace, declared on the envelope). */
+static void repoint_ns(xmlNode *n, xmlNsPtr from, xmlNsPtr to)
+{
+    for (; n != NULL; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (n->ns == from)
+            n->ns = to;
+        for (xmlAttr *a = n->properties; a != NULL; a = a->next)
+            if (a->ns == from)
+                a->ns = to;
+        repoint_ns(n->children, from, to);
+    }
+}
+
+/* An embedded document re-declares the Annex D default namespace already declared on KmsResponse:
+ * drop the redundant declaration so the response reads as one document. */
+static void drop_redundant_ns(xmlNode *copy, xmlNsPtr env_ns)
+{
+    xmlNsPtr d = copy->nsDef;
+    if (d == NULL || d->next != NULL || d->prefix != NULL || !xmlStrEqual(d->href, env_ns->href))
+        return;
+    xmlNode self = *copy;
+    self.next = NULL; /* walk only this subtree */
+    repoint_ns(&self, d, env_ns);
+    copy->ns = self.ns;
+    for (xmlAttr *a = copy->properties; a != NULL; a = a->next)
+        if (a->ns == d)
+            a->ns = env_ns;
+    copy->nsDef = NULL;
+    xmlFreeNsList(d);
+}
+
 static xmlNode *add_text(xmlNode *parent, xmlNsPtr ns, const char *name, const char *text)
 {
     return xmlNewTextChild(parent, ns, (const xmlChar *)name, (const xmlChar *)text);
@@ -413,7 +446,7 @@ mcx_err mcx_kmsmsg_write_response(const struct mcx_kms_response *h, enum mcx_kms
             if (copy == NULL || xmlAddChild(body, copy) == NULL)
                 rc = MCX_ERR_NOMEM;
             else
-                xmlReconciliateNs(doc, copy);
+                drop_redundant_ns(copy, ns);
         }
         xmlFreeDoc(d);
     }

@@ -153,6 +153,9 @@ static void test_response(void **state)
     size_t cl[1] = {strlen(CERT_DOC)};
     assert_int_equal(mcx_kmsmsg_write_response(&h, MCX_KMS_MSG_INIT, cert, cl, 1, 0, &x, &n), MCX_OK);
     assert_non_null(strstr(x, "<KmsMessage><KmsInit Version=\"1.0.0\"><KmsCertificate"));
+    /* one namespace declaration: the embedded document's redundant one is dropped */
+    assert_non_null(strstr(x, "xmlns"));
+    assert_null(strstr(strstr(x, "xmlns") + 5, "xmlns"));
     assert_int_equal(mcx_kmsmsg_read_response(x, n, &r), MCX_OK);
     assert_int_equal(r.kind, MCX_KMS_MSG_INIT);
     assert_int_equal(r.n_items, 1);
