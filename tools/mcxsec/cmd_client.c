@@ -38,6 +38,7 @@ static const struct cli_optspec opts[] = {
     {"kms", 1, 0},          {"token", 1, 0},           {"ca", 1, 0},       {"keystore", 1, 0},
     {"identity", 1, 1},     {"periods", 1, 0},         {"report-external", 1, 0},
     {"passphrase-env", 1, 0}, {"passphrase-file", 1, 0}, {"key-file", 1, 0}, {"claim", 1, 0},
+    {"kms-uri", 1, 0},
     {"help", 0, 0},         {"quiet", 0, 0},           {NULL, 0, 0},
 };
 
@@ -45,6 +46,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: mcxsec client provision --kms https://HOST:PORT --token FILE --ca FILE\n"
                "                [--keystore FILE] [--identity URI]... [--periods 2] [--report-external KMS-URI]\n"
+               "                [--kms-uri URI (expected KMS URI)] [--claim mcptt_id]\n"
                "       mcxsec client show --keystore FILE\n"
                "keystore secret: --passphrase-env VAR | --passphrase-file FILE | --key-file FILE\n"
                "                 (default: $MCXSEC_KEYSTORE_PASSPHRASE)\n");
@@ -393,6 +395,8 @@ static int do_provision(const struct cli_args *a)
     }
     s.kms_base = kms;
     s.report = cli_get(a, "report-external");
+    if (cli_get(a, "kms-uri") != NULL) /* the pre-configured KMS URI, checked against KmsInit */
+        snprintf(s.kms_uri, sizeof s.kms_uri, "%s", cli_get(a, "kms-uri"));
     uint8_t *tb;
     size_t tl;
     if ((rc = cli_read_file(CMD, tokf, 16384, &tb, &tl)) != CLI_OK)
@@ -430,6 +434,11 @@ static int do_provision(const struct cli_args *a)
     }
     if ((e = mcx_sakke_pub_new(&pub, cert.pub_enc_key)) != MCX_OK) {
         rc = cli_fail(CMD, "KMS certificate PubEncKey", e);
+        goto out;
+    }
+    if (s.kms_uri[0] && strcmp(s.kms_uri, cert.kms_uri) != 0) {
+        fprintf(stderr, "mcxsec client: the KMS certificate is for %s, expected %s\n", cert.kms_uri, s.kms_uri);
+        rc = CLI_VERIFY_FAILED;
         goto out;
     }
     snprintf(s.kms_uri, sizeof s.kms_uri, "%s", cert.kms_uri);

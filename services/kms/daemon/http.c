@@ -327,7 +327,8 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
         refuse(d, a, 400, identity, url, route_name(t.route), "malformed KmsRequest", 0);
         return;
     }
-    if (strcmp(kr.kms_uri, comm->kms_uri) != 0) {
+    /* KMS Initialize is how a client learns the KMS URI: there, a different KmsUri is tolerated. */
+    if (t.route != R_INIT && strcmp(kr.kms_uri, comm->kms_uri) != 0) {
         refuse(d, a, 400, identity, url, route_name(t.route), "KmsUri is not this KMS", 0);
         return;
     }

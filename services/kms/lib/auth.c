@@ -133,6 +133,34 @@ static int num_claim(jwt_t *jwt, const char *name, int64_t *v)
     return r;
 }
 
+static int b64url_val(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '-' ? 62 : c == '_' ? 63 : -1;
+}
+
+/* One JWS segment must be canonical unpadded base64url (RFC 7515 §2): only the alphabet, no
+ * impossible length, and zero unused bits in the last character — so a token has exactly one
+ * spelling and a modified character is never silently accepted. */
+static int segment_canonical(const char *p, size_t n)
+{
+    if (n % 4 == 1)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (b64url_val(p[i]) < 0)
+            return 0;
+    if (n % 4 == 2)
+        return (b64url_val(p[n - 1]) & 0x0F) == 0;
+    if (n % 4 == 3)
+        return (b64url_val(p[n - 1]) & 0x03) == 0;
+    return 1;
+}
+
 #define WHY(...) snprintf(why, whylen, __VA_ARGS__)
 
 mcx_err kms_auth_verify(const struct kms_auth_cfg *cfg, const char *token, size_t token_len,
@@ -149,6 +177,13 @@ mcx_err kms_auth_verify(const struct kms_auth_cfg *cfg, const char *token, size_
     const char *dot = memchr(token, '.', token_len);
     if (dot == NULL || memchr(dot + 1, '.', token_len - (size_t)(dot + 1 - token)) == NULL) {
         WHY("token is not a JWS compact serialisation");
+        return MCX_ERR_AUTH;
+    }
+    const char *dot2 = memchr(dot + 1, '.', token_len - (size_t)(dot + 1 - token));
+    if (!segment_canonical(token, (size_t)(dot - token)) ||
+        !segment_canonical(dot + 1, (size_t)(dot2 - dot - 1)) ||
+        !segment_canonical(dot2 + 1, token_len - (size_t)(dot2 + 1 - token)) || dot2 + 1 == token + token_len) {
+        WHY("token is not canonical base64url");
         return MCX_ERR_AUTH;
     }
     /* 1. The algorithm, before anything else: exactly the configured one. */

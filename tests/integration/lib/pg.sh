@@ -25,7 +25,7 @@ pg_start() { # workdir
     fi
     run=(runuser -u postgres --)
   fi
-  chmod 755 "$1"
+  chmod 755 "$1" "$(dirname "$1")"
   mkdir -p "$dir"
   [[ ${#run[@]} -gt 0 ]] && chown postgres "$dir" && chmod 700 "$dir"
   PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
