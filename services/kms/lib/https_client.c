@@ -5,6 +5,9 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -55,6 +58,9 @@ int kms_url_parse(const char *url, struct kms_url *u)
 
 mcx_err kms_https_ctx(const char *ca_file, SSL_CTX **ctx, char *err, size_t errlen)
 {
+    /* A peer that closes a connection must not kill the client with SIGPIPE (OpenSSL writes with
+     * write(2)); the error comes back from SSL_write instead. */
+    signal(SIGPIPE, SIG_IGN);
     SSL_CTX *c = SSL_CTX_new(TLS_client_method());
     *ctx = NULL;
     if (c == NULL)
@@ -87,6 +93,8 @@ static int tcp_connect(const struct kms_url *u, char *err, size_t errlen)
         fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
         if (fd < 0)
             continue;
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         struct timeval tv = {30, 0};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -210,10 +218,26 @@ static mcx_err post_once(SSL_CTX *ctx, const struct kms_url *u, struct kms_https
                       "%s%s%s\r\n",
                       u->base, path, u->host, u->port, body_len, keep ? "keep-alive" : "close",
                       bearer ? "Authorization: Bearer " : "", bearer ? bearer : "", bearer ? "\r\n" : "");
-    if (hl < 0 || (size_t)hl >= hcap || write_all(c->ssl, hdr, (size_t)hl) != 0 ||
-        (body_len > 0 && write_all(c->ssl, body, body_len) != 0)) {
-        snprintf(err, errlen, "sending the request failed");
+    if (hl < 0 || (size_t)hl >= hcap) {
+        snprintf(err, errlen, "request too large");
         goto out;
+    }
+    {
+        /* one TLS record for header and body: no Nagle / delayed-ACK stall between them */
+        char *msg = malloc((size_t)hl + body_len);
+        int wr = -1;
+        if (msg != NULL) {
+            memcpy(msg, hdr, (size_t)hl);
+            if (body_len > 0)
+                memcpy(msg + hl, body, body_len);
+            wr = write_all(c->ssl, msg, (size_t)hl + body_len);
+            mcx_wipe(msg, (size_t)hl + body_len);
+            free(msg);
+        }
+        if (wr != 0) {
+            snprintf(err, errlen, "sending the request failed");
+            goto out;
+        }
     }
     /* Read the status line and headers, then exactly Content-Length octets (or to EOF). */
     for (;;) {

@@ -84,8 +84,14 @@ kms_start() {
   done
   echo "mcxsec-kmsd did not become ready" >&2; return 1
 }
-kms_stop() { [[ -n ${KMSD_PID:-} ]] && kill -TERM "$KMSD_PID" 2>/dev/null && wait "$KMSD_PID" 2>/dev/null; KMSD_PID=; }
-kms_kill9() { [[ -n ${KMSD_PID:-} ]] && kill -KILL "$KMSD_PID" 2>/dev/null; wait "$KMSD_PID" 2>/dev/null; KMSD_PID=; }
+kms_stop() {
+  if [[ -n ${KMSD_PID:-} ]]; then kill -TERM "$KMSD_PID" 2>/dev/null || true; wait "$KMSD_PID" 2>/dev/null || true; fi
+  KMSD_PID=
+}
+kms_kill9() {
+  if [[ -n ${KMSD_PID:-} ]]; then kill -KILL "$KMSD_PID" 2>/dev/null || true; wait "$KMSD_PID" 2>/dev/null || true; fi
+  KMSD_PID=
+}
 
 tok() { local u=$1; shift; "$MCX" idms issue-token --key "$IDMS_KEY" --iss "$ISS" --aud "$AUD" --id "$u" --scope "$SCOPE" "$@"; }
 
