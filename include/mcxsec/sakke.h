@@ -1,9 +1,10 @@
 /*
  * mcxsec/sakke.h — SAKKE identity-based key encapsulation (RFC 6508) with parameter set 1 of
- * RFC 6509 Appendix A (1024-bit p, 510-bit q, SHA-256, n = 128), as used by MIKEY-SAKKE.
+ * RFC 6509 Appendix A (1024-bit p, 1022-bit q = (p+1)/4, SHA-256, n = 128), as used by MIKEY-SAKKE.
  *
  * Encodings: field elements are 128-octet big-endian; points are 257-octet 0x04 || x || y;
- * the KMS master secret z is a 64-octet big-endian integer in [1, q-1]; the Shared Secret Value
+ * the KMS master secret z is a 128-octet big-endian integer in [1, q-1] (q has 1022 bits, so a
+ * 64-octet field could not hold it); the Shared Secret Value
  * (SSV) is 16 octets; Encapsulated Data is R_(b,S) || H (273 octets). The identifier b is any
  * non-empty octet string, read as a big-endian integer (MCX: the receiver's 32-octet UID).
  *
@@ -23,7 +24,7 @@ extern "C" {
 #define MCX_SAKKE_SSV_BYTES 16
 #define MCX_SAKKE_FIELD_BYTES 128
 #define MCX_SAKKE_POINT_BYTES 257
-#define MCX_SAKKE_SCALAR_BYTES 64
+#define MCX_SAKKE_SCALAR_BYTES 128
 #define MCX_SAKKE_SED_BYTES 273
 #define MCX_SAKKE_PARAM_SET 1
 

@@ -124,7 +124,7 @@ static mcx_err compute_he(const uint8_t hs[32], const uint8_t r[SB], const uint8
 }
 
 /* Load a scalar (< 2^256) into a BN for EC_POINT_mul, flagged constant-time. */
-static int scalar_to_bn(BIGNUM *bn, const uint64_t k[4])
+static __attribute__((noinline)) int scalar_to_bn(BIGNUM *bn, const uint64_t k[4])
 {
     uint8_t b[SB];
     mcxi_p256n_to_be(b, k);
@@ -164,7 +164,7 @@ out:
     return rc;
 }
 
-static mcx_err point_encode(const EC_POINT *p, uint8_t out[PB], BN_CTX *ctx)
+static __attribute__((noinline)) mcx_err point_encode(const EC_POINT *p, uint8_t out[PB], BN_CTX *ctx)
 {
     if (EC_POINT_is_at_infinity(g_ecc.group, p))
         return MCX_ERR_INFINITY;
@@ -173,8 +173,26 @@ static mcx_err point_encode(const EC_POINT *p, uint8_t out[PB], BN_CTX *ctx)
     return MCX_OK;
 }
 
+/* out = the 32-octet x coordinate of p (not at infinity). A separate, non-inlined function so that
+ * the constant-time test's suppressions can name it (tests/ct/openssl.supp, ECCSI block). */
+static __attribute__((noinline)) mcx_err affine_x(const EC_POINT *p, uint8_t out[SB], BN_CTX *ctx)
+{
+    mcx_err rc = MCX_OK;
+    BN_CTX_start(ctx);
+    BIGNUM *x = BN_CTX_get(ctx);
+    if (x == NULL)
+        rc = MCX_ERR_NOMEM;
+    else if (EC_POINT_get_affine_coordinates(g_ecc.group, p, x, NULL, ctx) != 1 ||
+             BN_bn2binpad(x, out, SB) != SB)
+        rc = MCX_ERR_INTERNAL;
+    if (x != NULL)
+        BN_clear(x);
+    BN_CTX_end(ctx);
+    return rc;
+}
+
 /* R = [k]G for a secret k: nistz256's constant-time fixed-base multiplication. */
-static mcx_err mul_gen(EC_POINT *r, const uint64_t k[4], BN_CTX *ctx)
+static __attribute__((noinline)) mcx_err mul_gen(EC_POINT *r, const uint64_t k[4], BN_CTX *ctx)
 {
     mcx_err rc = MCX_OK;
     BN_CTX_start(ctx);
@@ -189,20 +207,27 @@ static mcx_err mul_gen(EC_POINT *r, const uint64_t k[4], BN_CTX *ctx)
     return rc;
 }
 
-/* Draw a uniformly random scalar in [1, q-1] by rejection sampling. */
-static mcx_err random_scalar(uint64_t k[4])
+/* Draw `count` (<= 2) independent uniformly random scalars in [1, q-1] from one RNG call, by
+ * rejection sampling (a candidate is out of range with probability about 2^-32). */
+static mcx_err random_scalars(uint64_t k[][4], size_t count)
 {
-    uint8_t b[SB];
+    uint8_t b[2 * SB];
     mcx_err rc = MCX_ERR_RNG;
+    if (count > 2)
+        return MCX_ERR_ARG;
     for (int tries = 0; tries < 64; tries++) {
-        if ((rc = mcx_random(b, sizeof b)) != MCX_OK)
+        if ((rc = mcx_random(b, count * SB)) != MCX_OK)
             break;
-        /* The fresh nonce is secret from here on (ctgrind builds track it). */
+        /* The fresh nonces are secret from here on (ctgrind builds track them). */
         mcxi_ct_poison(b, sizeof b);
-        mcxi_p256n_from_be(k, b);
-        /* Rejecting a candidate reveals only that that candidate was out of range, which is
-         * independent of the value finally accepted: the decision bit is public. */
-        if (declassify(mcxi_p256n_in_range(k))) {
+        uint64_t ok = 1;
+        for (size_t i = 0; i < count; i++) {
+            mcxi_p256n_from_be(k[i], b + i * SB);
+            ok &= mcxi_p256n_in_range(k[i]);
+        }
+        /* Rejecting a draw reveals only that that draw was out of range, which is independent of
+         * the values finally accepted: the decision bit is public. */
+        if (declassify(ok)) {
             rc = MCX_OK;
             break;
         }
@@ -210,8 +235,13 @@ static mcx_err random_scalar(uint64_t k[4])
     }
     mcx_wipe(b, sizeof b);
     if (rc != MCX_OK)
-        mcx_wipe(k, 4 * sizeof k[0]);
+        mcx_wipe(k, count * sizeof k[0]);
     return rc;
+}
+
+static mcx_err random_scalar(uint64_t k[4])
+{
+    return random_scalars((uint64_t(*)[4])k, 1);
 }
 
 /* ---- KMS side ----------------------------------------------------------------------------------- */
@@ -527,26 +557,15 @@ void mcx_eccsi_signer_free(mcx_eccsi_signer *s)
 
 /* One attempt of RFC 6507 §5.2.1 with a given secret j in [1, q-1]. */
 static mcx_err sign_attempt(const mcx_eccsi_signer *sg, const uint8_t *msg, size_t msg_len,
-                            const uint64_t j[4], uint8_t sig[MCX_ECCSI_SIG_BYTES], BN_CTX *ctx,
-                            EC_POINT *jp)
+                            const uint64_t j[4], const uint64_t beta[4],
+                            uint8_t sig[MCX_ECCSI_SIG_BYTES], BN_CTX *ctx, EC_POINT *jp)
 {
     mcx_err rc;
     uint8_t he[32];
-    uint64_t r[4], e[4], t[4], s[4];
-    BN_CTX_start(ctx);
-    BIGNUM *jx = BN_CTX_get(ctx);
-    if (jx == NULL) {
-        rc = MCX_ERR_NOMEM;
-        goto out;
-    }
+    uint64_t r[4], e[4], t[4], s[4], u[4];
     /* step 2: "Compute J = [j]G ... Assign to r the N-octet integer Jx" */
-    if ((rc = mul_gen(jp, j, ctx)) != MCX_OK)
+    if ((rc = mul_gen(jp, j, ctx)) != MCX_OK || (rc = affine_x(jp, sig, ctx)) != MCX_OK)
         goto out;
-    if (EC_POINT_get_affine_coordinates(g_ecc.group, jp, jx, NULL, ctx) != 1 ||
-        BN_bn2binpad(jx, sig, SB) != SB) {
-        rc = MCX_ERR_INTERNAL;
-        goto out;
-    }
     /* r is published in the signature */
     mcxi_ct_unpoison(sig, SB);
     mcxi_p256n_from_be(r, sig);
@@ -568,9 +587,15 @@ static mcx_err sign_attempt(const mcx_eccsi_signer *sg, const uint8_t *msg, size
         rc = MCX_ERR_STATE;
         goto out;
     }
-    /* step 5: s' = ((HE + r * SSK)^-1 * j) mod q — Fermat inversion, constant time */
-    mcxi_p256n_inv(t, t);
-    mcxi_p256n_mul(s, t, j);
+    /* step 5: s' = ((HE + r * SSK)^-1 * j) mod q, inverted under multiplicative blinding:
+     * u = t·β with β fresh and uniform in [1, q-1] is itself uniform in [1, q-1] and independent
+     * of t, so declassifying u and inverting it in variable time reveals nothing about t, SSK or
+     * j. Then t^-1 = u^-1·β and s' = j·β·u^-1. */
+    mcxi_p256n_mul(u, t, beta);
+    mcxi_ct_unpoison(u, sizeof u);
+    mcxi_p256n_inv_vartime(u, u);
+    mcxi_p256n_mul(t, j, beta);
+    mcxi_p256n_mul(s, t, u);
     /* step 6: s = s' (s' < q always fits N = 32 octets). s is published in the signature. */
     mcxi_p256n_to_be(sig + SB, s);
     mcxi_ct_unpoison(sig + SB, SB);
@@ -578,11 +603,9 @@ static mcx_err sign_attempt(const mcx_eccsi_signer *sg, const uint8_t *msg, size
     memcpy(sig + 2 * SB, sg->pvt, PB);
     rc = MCX_OK;
 out:
-    if (jx != NULL)
-        BN_clear(jx);
-    BN_CTX_end(ctx);
     mcx_wipe(t, sizeof t);
     mcx_wipe(s, sizeof s);
+    mcx_wipe(u, sizeof u);
     return rc;
 }
 
@@ -590,7 +613,7 @@ static mcx_err sign_common(const mcx_eccsi_signer *sg, const uint8_t *msg, size_
                            const uint8_t *j_b, uint8_t sig[MCX_ECCSI_SIG_BYTES])
 {
     mcx_err rc;
-    uint64_t j[4];
+    uint64_t j[4], beta[4];
     BN_CTX *ctx = NULL;
     EC_POINT *jp = NULL;
     if (sg == NULL || sig == NULL || (msg == NULL && msg_len > 0))
@@ -608,14 +631,21 @@ static mcx_err sign_common(const mcx_eccsi_signer *sg, const uint8_t *msg, size_
             rc = MCX_ERR_SCALAR_RANGE;
             goto out;
         }
-        rc = sign_attempt(sg, msg, msg_len, j, sig, ctx, jp);
+        if ((rc = random_scalar(beta)) != MCX_OK)
+            goto out;
+        rc = sign_attempt(sg, msg, msg_len, j, beta, sig, ctx, jp);
     } else {
         rc = MCX_ERR_RNG;
         for (int tries = 0; tries < 16; tries++) {
-            /* step 1: "Choose a random (ephemeral) non-zero value j in F_q" */
-            if ((rc = random_scalar(j)) != MCX_OK)
+            /* step 1: "Choose a random (ephemeral) non-zero value j in F_q"; β is the blinding
+             * factor of the inversion, drawn in the same RNG call. */
+            uint64_t jb[2][4];
+            if ((rc = random_scalars(jb, 2)) != MCX_OK)
                 break;
-            rc = sign_attempt(sg, msg, msg_len, j, sig, ctx, jp);
+            memcpy(j, jb[0], sizeof j);
+            memcpy(beta, jb[1], sizeof beta);
+            mcx_wipe(jb, sizeof jb);
+            rc = sign_attempt(sg, msg, msg_len, j, beta, sig, ctx, jp);
             if (rc != MCX_ERR_STATE)
                 break;
         }
@@ -626,6 +656,7 @@ out:
     if (rc != MCX_OK)
         memset(sig, 0, MCX_ECCSI_SIG_BYTES);
     mcx_wipe(j, sizeof j);
+    mcx_wipe(beta, sizeof beta);
     EC_POINT_clear_free(jp);
     BN_CTX_free(ctx);
     return rc;
@@ -685,21 +716,14 @@ static mcx_err verify_parse(const uint8_t kpak[PB], const uint8_t *id, size_t id
 /* §5.2.2 step 6: "Check that Jx = r modulo p, and that Jx modulo p is non-zero"; J != O. */
 static mcx_err verify_final(const EC_POINT *jp, const uint8_t r[SB], BN_CTX *ctx)
 {
-    mcx_err rc = MCX_ERR_VERIFY;
+    mcx_err rc;
     uint8_t x[SB];
     if (EC_POINT_is_at_infinity(g_ecc.group, jp))
         return MCX_ERR_VERIFY;
-    BN_CTX_start(ctx);
-    BIGNUM *jx = BN_CTX_get(ctx);
-    if (jx == NULL)
-        rc = MCX_ERR_NOMEM;
-    else if (EC_POINT_get_affine_coordinates(g_ecc.group, jp, jx, NULL, ctx) != 1 ||
-             BN_bn2binpad(jx, x, SB) != SB)
-        rc = MCX_ERR_INTERNAL;
-    else if (memcmp(x, r, SB) == 0) /* r in [1, q-1] already, so Jx != 0 follows */
-        rc = MCX_OK;
-    BN_CTX_end(ctx);
-    return rc;
+    if ((rc = affine_x(jp, x, ctx)) != MCX_OK)
+        return rc;
+    /* r is in [1, q-1] already, so Jx != 0 follows from Jx == r */
+    return memcmp(x, r, SB) == 0 ? MCX_OK : MCX_ERR_VERIFY;
 }
 
 /* J = [u1]G + [u2]Q (one double multiplication). */

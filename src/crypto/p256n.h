@@ -23,5 +23,8 @@ void mcxi_p256n_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
 void mcxi_p256n_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
 /* r = a^(n-2) mod n = a^-1 (0 for a = 0), Fermat with a public exponent: constant time in a. */
 void mcxi_p256n_inv(uint64_t r[4], const uint64_t a[4]);
+/* r = a^-1 mod n (0 for a = 0) by the binary extended Euclidean algorithm. VARIABLE TIME: use
+ * only on public values or on values blinded by a fresh uniformly random factor. */
+void mcxi_p256n_inv_vartime(uint64_t r[4], const uint64_t a[4]);
 
 #endif

@@ -353,12 +353,20 @@ static void test_p256n_vs_bn(void **state)
         mcxi_p256n_to_be(out, z);
         BN_bn2binpad(r, want, SB);
         assert_memory_equal(out, want, SB);
+        mcxi_p256n_inv_vartime(z, x);
+        mcxi_p256n_to_be(out, z);
+        assert_memory_equal(out, want, SB);
     }
     uint64_t zero[4] = {0, 0, 0, 0}, inv[4];
     assert_int_equal(mcxi_p256n_is_zero(zero), 1);
     assert_int_equal(mcxi_p256n_in_range(zero), 0);
     mcxi_p256n_inv(inv, zero);
     assert_int_equal(mcxi_p256n_is_zero(inv), 1);
+    mcxi_p256n_inv_vartime(inv, zero);
+    assert_int_equal(mcxi_p256n_is_zero(inv), 1);
+    uint64_t one[4] = {1, 0, 0, 0};
+    mcxi_p256n_inv_vartime(inv, one);
+    assert_memory_equal(inv, one, sizeof one);
     BN_free(q);
     BN_free(a);
     BN_free(b);
