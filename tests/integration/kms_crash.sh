@@ -9,7 +9,7 @@ source "$here/lib/kms.sh"
 ROOT=$(mktemp -d /tmp/mcx-kms-crash.XXXXXX)
 trap 'kms_stop || true; if declare -F pg_stop >/dev/null; then pg_stop; fi; rm -rf "$ROOT"' EXIT
 N=${KMS_CRASH_REQUESTS:-1000}
-C=${KMS_CRASH_CONCURRENCY:-100}
+C=${KMS_CRASH_CONCURRENCY:-1000}
 
 crash() {
   local backend=$1
@@ -21,8 +21,9 @@ crash() {
   kms_start
   mkdir -p "$WORK/before" "$WORK/after"
   local bench=("$B/kms-bench" --kms "$KMS_URL" --ca "$CA" --idms-key "$IDMS_KEY" --iss "$ISS" --aud "$AUD"
-               --kms-uri "$KMS_URI" --mode keyprov --count "$N" --concurrency "$C")
-  "${bench[@]}" --no-keepalive --allow-errors --save "$WORK/before" > "$WORK/bench1.out" 2>&1 &
+               --kms-uri "$KMS_URI" --mode keyprov --count "$N")
+  # every request in flight at once: one client thread and one connection per request
+  "${bench[@]}" --concurrency "$C" --no-keepalive --allow-errors --save "$WORK/before" > "$WORK/bench1.out" 2>&1 &
   local bpid=$!
   # kill once a good part (but not all) of the answers are out
   local want=$((N / 4))
@@ -47,7 +48,7 @@ crash() {
   "$MCX" kms --db "$DB" audit verify >/dev/null || fail "audit chain broken by the crash"
   echo "ok   database integrity and audit chain after SIGKILL"
   kms_start
-  "${bench[@]}" --save "$WORK/after" > "$WORK/bench2.out" 2>&1 || { cat "$WORK/bench2.out"; fail "after restart not every request succeeded"; }
+  "${bench[@]}" --concurrency 32 --save "$WORK/after" > "$WORK/bench2.out" 2>&1 || { cat "$WORK/bench2.out"; fail "after restart not every request succeeded"; }
   local diffs=0
   for f in "$WORK/before"/*.xml; do
     local g=$WORK/after/${f##*/}

@@ -50,7 +50,7 @@ cert = $WORK/tls.crt
 key = $WORK/tls.key
 threads = ${KMS_THREADS:-4}
 max_body = 16384
-connection_timeout = 10
+connection_timeout = 60
 [admin]
 listen = 127.0.0.1:$APORT
 [database]
