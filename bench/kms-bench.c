@@ -38,7 +38,12 @@ static unsigned char *idms_pem;
 static size_t idms_len;
 static atomic_uint next_job;
 static atomic_ullong st_ok, st_fail, st_codes[6];
+static atomic_uint printed; /* error lines printed (capped) */
 static double *lat;
+static char **tokens; /* one access token per user, minted before the clock starts */
+static unsigned n_users;
+static atomic_uint next_mint;
+static pthread_barrier_t start_line;
 
 static double now_s(void)
 {
@@ -57,25 +62,31 @@ static void *worker(void *arg)
 {
     struct kms_https_conn conn;
     struct kms_https_conn *cp = o.keepalive ? &conn : NULL;
-    char user[256], *tok = NULL, cur_user[256] = "", path[1024], err[256];
+    char user[256], path[1024], err[256];
     (void)arg;
     memset(&conn, 0, sizeof conn);
+    /* Each client holds its own token (as a UE does for its session): mint them all first. */
+    for (;;) {
+        unsigned u = atomic_fetch_add(&next_mint, 1);
+        if (u >= n_users)
+            break;
+        snprintf(user, sizeof user, "%s%u%s", o.prefix, o.start + u, o.suffix);
+        if (kms_auth_mint("ES256", idms_pem, idms_len, o.iss, o.aud, user, "mcptt_id", user,
+                          "3gpp:mc:ptt_key_management_service", (int64_t)time(NULL), 3600, &tokens[u]) != MCX_OK) {
+            fprintf(stderr, "kms-bench: minting a token failed\n");
+            exit(3);
+        }
+    }
+    pthread_barrier_wait(&start_line);
+    pthread_barrier_wait(&start_line);
     for (;;) {
         unsigned j = atomic_fetch_add(&next_job, 1);
         if (j >= o.count)
             break;
-        unsigned ui = o.start + (strcmp(o.mode, "keyprov") == 0 ? j : j % (o.users ? o.users : 1));
+        unsigned u = strcmp(o.mode, "keyprov") == 0 ? j : j % n_users;
+        unsigned ui = o.start + u;
+        const char *tok = tokens[u];
         snprintf(user, sizeof user, "%s%u%s", o.prefix, ui, o.suffix);
-        if (strcmp(user, cur_user) != 0) {
-            free(tok);
-            tok = NULL;
-            if (kms_auth_mint("ES256", idms_pem, idms_len, o.iss, o.aud, user, "mcptt_id", user,
-                              "3gpp:mc:ptt_key_management_service", (int64_t)time(NULL), 3600, &tok) != MCX_OK) {
-                fprintf(stderr, "kms-bench: minting a token failed\n");
-                exit(3);
-            }
-            snprintf(cur_user, sizeof cur_user, "%s", user);
-        }
         snprintf(path, sizeof path, "/keymanagement/identity/v1/%s", o.mode);
         struct mcx_kms_request rq;
         memset(&rq, 0, sizeof rq);
@@ -94,7 +105,7 @@ static void *worker(void *arg)
         mcx_kmsmsg_free(body, blen);
         if (rc != MCX_OK) {
             atomic_fetch_add(&st_fail, 1);
-            if (!o.allow_errors)
+            if (!o.allow_errors && atomic_fetch_add(&printed, 1) < 10)
                 fprintf(stderr, "kms-bench: request %u: %s\n", j, err);
             continue;
         }
@@ -111,13 +122,12 @@ static void *worker(void *arg)
                     fclose(f);
                 }
             }
-        } else if (!o.allow_errors) {
+        } else if (!o.allow_errors && atomic_fetch_add(&printed, 1) < 10) {
             fprintf(stderr, "kms-bench: request %u: HTTP %u\n", j, status);
         }
         mcx_wipe(resp, rlen);
         free(resp);
     }
-    free(tok);
     kms_https_close(&conn);
     return NULL;
 }
@@ -185,12 +195,25 @@ int main(int argc, char **argv)
     pthread_t *th = calloc(o.conc, sizeof *th);
     if (lat == NULL || th == NULL)
         return 3;
-    double t0 = now_s();
+    n_users = strcmp(o.mode, "keyprov") == 0 ? o.count : (o.users ? o.users : 1);
+    tokens = calloc(n_users, sizeof *tokens);
+    if (tokens == NULL || pthread_barrier_init(&start_line, NULL, o.conc + 1) != 0)
+        return 3;
     for (unsigned i = 0; i < o.conc; i++)
-        pthread_create(&th[i], NULL, worker, NULL);
+        if (pthread_create(&th[i], NULL, worker, NULL) != 0) {
+            fprintf(stderr, "kms-bench: cannot start %u threads\n", o.conc);
+            return 3;
+        }
+    pthread_barrier_wait(&start_line); /* every token minted */
+    double t0 = now_s();
+    pthread_barrier_wait(&start_line); /* go */
     for (unsigned i = 0; i < o.conc; i++)
         pthread_join(th[i], NULL);
     double el = now_s() - t0;
+    for (unsigned i = 0; i < n_users; i++)
+        free(tokens[i]);
+    free(tokens);
+    pthread_barrier_destroy(&start_line);
     qsort(lat, o.count, sizeof *lat, cmp_d);
     unsigned long long ok = st_ok;
     printf("mode=%s requests=%u concurrency=%u keepalive=%u ok=%llu 4xx=%llu 5xx=%llu transport_errors=%llu "

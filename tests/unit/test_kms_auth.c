@@ -158,6 +158,37 @@ static void test_alg_confusion(void **state)
     kms_auth_cfg_free(&c);
 }
 
+static void test_token_cache(void **state)
+{
+    (void)state;
+    struct kms_auth_cfg c;
+    char id[KMS_ID_MAX], why[160];
+    int64_t now = (int64_t)time(NULL);
+    cfg_init(&c);
+    struct kms_token_cache *tc = kms_token_cache_new();
+    assert_non_null(tc);
+    char *t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", c.scope, now, 600);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_OK);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now + 1, id, why, sizeof why), MCX_OK);
+    assert_string_equal(id, "sip:alice@example.org");
+    /* the time window is re-checked on a cache hit */
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now + 700, id, why, sizeof why), MCX_ERR_AUTH);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now - 100, id, why, sizeof why), MCX_ERR_AUTH);
+    /* a modified token misses the cache and fails verification */
+    size_t n = strlen(t);
+    t[n - 5] = t[n - 5] == 'A' ? 'B' : 'A';
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, n, now, id, why, sizeof why), MCX_ERR_AUTH);
+    free(t);
+    /* refusals are not cached: a scope-less token stays refused */
+    t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", "openid", now, 600);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_ERR_FORBIDDEN);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_ERR_FORBIDDEN);
+    free(t);
+    kms_token_cache_clear(tc);
+    kms_token_cache_free(tc);
+    kms_auth_cfg_free(&c);
+}
+
 static void test_ratelimit(void **state)
 {
     (void)state;
@@ -188,6 +219,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_and_claims),
         cmocka_unit_test(test_alg_confusion),
+        cmocka_unit_test(test_token_cache),
         cmocka_unit_test(test_ratelimit),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

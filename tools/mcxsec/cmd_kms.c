@@ -7,6 +7,8 @@
  * PostgreSQL URI. Every change is written with its audit record in one transaction.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +39,7 @@ static void usage(FILE *f)
             "  grant --to HOLDER (--identity URI | --domain KMS-URI|*)\n"
             "  domain add-external --cert FILE      (a KmsCertificate document of the partner KMS)\n"
             "  domain list\n"
-            "  issue-all --period current|next|N (--kek-file FILE | --passphrase-env VAR | ...)\n"
+            "  issue-all --period current|next|N [--threads N] (--kek-file FILE | --passphrase-env VAR | ...)\n"
             "  audit verify\n"
             "  audit show [--from SEQ]\n"
 #ifdef HAVE_KMSFILES
@@ -51,7 +53,8 @@ static const struct cli_optspec opts[] = {
     {"issuer", 1, 0},      {"kek-file", 1, 0},       {"passphrase-env", 1, 0},
     {"passphrase-file", 1, 0}, {"cert-out", 1, 0},   {"kind", 1, 0},    {"to", 1, 0},
     {"identity", 1, 1},    {"domain", 1, 1},         {"cert", 1, 0},    {"from", 1, 0},
-    {"actor", 1, 0},       {"help", 0, 0},           {"quiet", 0, 0},   {NULL, 0, 0},
+    {"actor", 1, 0},       {"help", 0, 0},           {"quiet", 0, 0},   {"threads", 1, 0},
+    {NULL, 0, 0},
 };
 
 static const char *actor_name(const struct cli_args *a)
@@ -498,15 +501,50 @@ static void progress(size_t done, size_t total, double t0)
     fflush(stderr);
 }
 
+struct issue_job {
+    struct kms_issuer *iss;
+    struct kms_store *s;
+    struct uri_list *l;
+    uint64_t period_no;
+    atomic_size_t next, done, fresh, failed;
+};
+
+static void *issue_worker(void *arg)
+{
+    struct issue_job *j = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->l->n)
+            break;
+        struct mcx_kms_keyset k;
+        int fresh = 0;
+        mcx_err e = kms_issue(j->iss, j->s, j->l->uris[i], j->period_no, &k, &fresh);
+        mcx_wipe(&k, sizeof k);
+        if (e != MCX_OK) {
+            atomic_fetch_add(&j->failed, 1);
+            fprintf(stderr, "\nmcxsec kms: issue-all: %s: %s\n", j->l->uris[i], mcx_strerror(e));
+        }
+        atomic_fetch_add(&j->fresh, (size_t)fresh);
+        atomic_fetch_add(&j->done, 1);
+    }
+    return NULL;
+}
+
 static int do_issue_all(const struct cli_args *a, struct kms_store *s)
 {
     const char *which = cli_require(a, CMD, "period");
     struct kms_kek_source src;
     struct kms_issuer *iss = NULL;
     char *pass = NULL, err[256] = "";
+    uint64_t threads = (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
     int rc;
     if (which == NULL)
         return CLI_USAGE;
+    if (cli_get(a, "threads") && (cli_u64(CMD, "--threads", cli_get(a, "threads"), &threads) != CLI_OK ||
+                                  threads == 0 || threads > 256)) {
+        fprintf(stderr, "mcxsec kms: --threads must be 1..256\n");
+        return CLI_USAGE;
+    }
     if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
         return rc;
     mcx_err e = kms_issuer_open(s, &src, &iss, err, sizeof err);
@@ -533,27 +571,35 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
         free(l.uris);
         return db_fail(s, "issue-all", e);
     }
-    size_t fresh_n = 0, failed = 0;
-    double t0 = mono(), last = 0;
+    struct issue_job job;
+    memset(&job, 0, sizeof job);
+    job.iss = iss;
+    job.s = s;
+    job.l = &l;
+    job.period_no = period_no;
+    pthread_t th[256];
+    size_t nth = 0;
+    double t0 = mono();
     int tty = isatty(2) && !cli_flag(a, "quiet");
-    for (size_t i = 0; i < l.n; i++) {
-        struct mcx_kms_keyset k;
-        int fresh = 0;
-        e = kms_issue(iss, s, l.uris[i], period_no, &k, &fresh);
-        mcx_wipe(&k, sizeof k);
-        if (e != MCX_OK) {
-            failed++;
-            fprintf(stderr, "\nmcxsec kms: issue-all: %s: %s\n", l.uris[i], mcx_strerror(e));
-        }
-        fresh_n += (size_t)fresh;
-        if (tty && (mono() - last > 0.2 || i + 1 == l.n)) {
-            last = mono();
-            progress(i + 1, l.n, t0);
-        }
+    for (; nth < threads; nth++)
+        if (pthread_create(&th[nth], NULL, issue_worker, &job) != 0)
+            break;
+    if (nth == 0)
+        issue_worker(&job);
+    while (atomic_load(&job.done) < l.n && nth > 0) {
+        if (tty)
+            progress(atomic_load(&job.done), l.n, t0);
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
     }
-    if (tty)
+    for (size_t i = 0; i < nth; i++)
+        pthread_join(th[i], NULL);
+    if (tty) {
+        progress(l.n, l.n, t0);
         fputc('\n', stderr);
+    }
     double el = mono() - t0;
+    size_t fresh_n = atomic_load(&job.fresh), failed = atomic_load(&job.failed);
     char detail[128];
     snprintf(detail, sizeof detail, "period=%llu users=%zu issued=%zu failed=%zu",
              (unsigned long long)period_no, l.n, fresh_n, failed);
@@ -565,6 +611,7 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
     cli_out_u64(&o, "issued", fresh_n);
     cli_out_u64(&o, "already_issued", l.n - fresh_n - failed);
     cli_out_u64(&o, "failed", failed);
+    cli_out_u64(&o, "threads", nth ? nth : 1);
     char secs[32];
     snprintf(secs, sizeof secs, "%.2f", el);
     cli_out_str(&o, "seconds", secs);

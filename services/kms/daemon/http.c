@@ -302,7 +302,7 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
     }
     const char *tok = authz + 7;
     pthread_rwlock_rdlock(&d->cfg_lock);
-    rc = kms_auth_verify(&d->cfg.auth, tok, strlen(tok), kms_now(), identity, why, sizeof why);
+    rc = kms_auth_verify_cached(&d->cfg.auth, d->tokens, tok, strlen(tok), kms_now(), identity, why, sizeof why);
     pthread_rwlock_unlock(&d->cfg_lock);
     if (rc != MCX_OK) {
         int scope = rc == MCX_ERR_FORBIDDEN;
@@ -452,7 +452,9 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
 #if MCX_HAVE_KMSXML
     struct mcx_kms_keyset ks;
     int fresh = 0;
-    rc = kms_issue(d->issuer, d->store, target, want, &ks, &fresh);
+    char detail[160];
+    snprintf(detail, sizeof detail, "period=%llu issued", (unsigned long long)want);
+    rc = kms_issue_audited(d->issuer, d->store, target, want, identity, detail, &ks, &fresh);
     if (rc != MCX_OK) {
         mcx_wipe(&ks, sizeof ks);
         kmsd_log(0, "issuing for %s period %llu failed: %s", target, (unsigned long long)want, mcx_strerror(rc));
@@ -475,10 +477,11 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
     }
     a->status = 200;
     atomic_fetch_add(fresh ? &d->m.keysets_issued : &d->m.keysets_served, 1);
-    char detail[160];
-    snprintf(detail, sizeof detail, "period=%llu %s", (unsigned long long)want, fresh ? "issued" : "re-served");
-    if (kms_audit(d->store, identity, "keyprov", target, detail, "ok") != MCX_OK)
-        kmsd_log(0, "audit write failed: %s", d->store->errmsg);
+    if (!fresh) { /* a fresh set was audited in the transaction that stored it */
+        snprintf(detail, sizeof detail, "period=%llu re-served", (unsigned long long)want);
+        if (kms_audit(d->store, identity, "keyprov", target, detail, "ok") != MCX_OK)
+            kmsd_log(0, "audit write failed: %s", d->store->errmsg);
+    }
 #else
     refuse(d, a, 501, identity, url, "keyprov", "key issuing not built (crypto core / Annex D writer missing)", 0);
 #endif

@@ -57,6 +57,7 @@ struct kmsd {
     struct kms_store *store;
     struct kms_issuer *issuer;
     struct kms_ratelimit rl;
+    struct kms_token_cache *tokens;
     struct kmsd_metrics m;
     FILE *audit_file;
     double started;

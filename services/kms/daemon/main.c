@@ -78,6 +78,7 @@ static void reload(struct kmsd *d)
     d->cfg.past_periods = nc.past_periods;
     d->cfg.max_request_age = nc.max_request_age;
     memcpy(d->cfg.audit_jsonl, nc.audit_jsonl, sizeof nc.audit_jsonl);
+    kms_token_cache_clear(d->tokens); /* verification settings may have changed */
     pthread_rwlock_unlock(&d->cfg_lock);
     kms_rl_set(&d->rl, nc.client_rate, nc.client_burst, nc.global_rate, nc.global_burst);
     FILE *nf = open_audit(d->cfg.audit_jsonl);
@@ -146,6 +147,11 @@ int main(int argc, char **argv)
     if (!kms_issuer_available())
         kmsd_log(0, "WARNING: built without the ECCSI/SAKKE core: keyprov answers 501");
     kms_rl_init(&d.rl, d.cfg.client_rate, d.cfg.client_burst, d.cfg.global_rate, d.cfg.global_burst);
+    d.tokens = kms_token_cache_new();
+    if (d.tokens == NULL) {
+        fprintf(stderr, "mcxsec-kmsd: out of memory\n");
+        return 1;
+    }
     d.audit_file = open_audit(d.cfg.audit_jsonl);
     kms_audit_set_sink(d.audit_file);
     d.started = kmsd_mono();
@@ -193,6 +199,7 @@ int main(int argc, char **argv)
     kms_issuer_free(d.issuer);
     kms_store_close(d.store);
     kms_rl_destroy(&d.rl);
+    kms_token_cache_free(d.tokens);
     kmsd_config_free(&d.cfg);
     pthread_rwlock_destroy(&d.cfg_lock);
     return 0;

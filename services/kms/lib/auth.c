@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <jwt.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,8 +164,20 @@ static int segment_canonical(const char *p, size_t n)
 
 #define WHY(...) snprintf(why, whylen, __VA_ARGS__)
 
+static mcx_err verify_full(const struct kms_auth_cfg *cfg, const char *token, size_t token_len, int64_t now,
+                           char identity[KMS_ID_MAX], char *why, size_t whylen, int64_t *exp_out,
+                           int64_t *nbf_out);
+
 mcx_err kms_auth_verify(const struct kms_auth_cfg *cfg, const char *token, size_t token_len,
                         int64_t now, char identity[KMS_ID_MAX], char *why, size_t whylen)
+{
+    int64_t e, n;
+    return verify_full(cfg, token, token_len, now, identity, why, whylen, &e, &n);
+}
+
+static mcx_err verify_full(const struct kms_auth_cfg *cfg, const char *token, size_t token_len, int64_t now,
+                           char identity[KMS_ID_MAX], char *why, size_t whylen, int64_t *exp_out,
+                           int64_t *nbf_out)
 {
     char hdr[1100];
     jwt_t *jwt = NULL;
@@ -236,6 +249,8 @@ mcx_err kms_auth_verify(const struct kms_auth_cfg *cfg, const char *token, size_
         goto out;
     }
     int r = num_claim(jwt, "nbf", &nbf);
+    if (r == 0)
+        nbf = INT64_MIN / 2;
     if (r < 0 || (r == 1 && now + cfg->max_skew < nbf)) {
         WHY("token not yet valid");
         goto out;
@@ -259,9 +274,93 @@ mcx_err kms_auth_verify(const struct kms_auth_cfg *cfg, const char *token, size_
         }
     }
     snprintf(identity, KMS_ID_MAX, "%s", id);
+    *exp_out = exp;
+    *nbf_out = nbf;
     rc = MCX_OK;
 out:
     jwt_free(jwt);
+    return rc;
+}
+
+struct token_slot {
+    uint8_t hash[32];
+    char identity[KMS_ID_MAX];
+    int64_t exp, nbf;
+    int used;
+};
+
+struct kms_token_cache {
+    pthread_mutex_t mu;
+    struct token_slot slot[KMS_TOKEN_CACHE_SLOTS];
+};
+
+struct kms_token_cache *kms_token_cache_new(void)
+{
+    struct kms_token_cache *c = calloc(1, sizeof *c);
+    if (c != NULL)
+        pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+void kms_token_cache_clear(struct kms_token_cache *c)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_lock(&c->mu);
+    memset(c->slot, 0, sizeof c->slot);
+    pthread_mutex_unlock(&c->mu);
+}
+
+void kms_token_cache_free(struct kms_token_cache *c)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+mcx_err kms_auth_verify_cached(const struct kms_auth_cfg *cfg, struct kms_token_cache *cache,
+                               const char *token, size_t token_len, int64_t now,
+                               char identity[KMS_ID_MAX], char *why, size_t whylen)
+{
+    uint8_t h[32];
+    unsigned hl = 0;
+    int64_t exp = 0, nbf = 0;
+    if (cache == NULL || token == NULL || token_len == 0 || token_len > KMS_TOKEN_MAX ||
+        EVP_Digest(token, token_len, h, &hl, EVP_sha256(), NULL) != 1)
+        return kms_auth_verify(cfg, token, token_len, now, identity, why, whylen);
+    struct token_slot *sl = &cache->slot[(((size_t)h[0] << 8) | h[1]) % KMS_TOKEN_CACHE_SLOTS];
+    pthread_mutex_lock(&cache->mu);
+    int hit = sl->used && memcmp(sl->hash, h, 32) == 0; /* a hash of public data: no secret here */
+    if (hit) {
+        exp = sl->exp;
+        nbf = sl->nbf;
+        snprintf(identity, KMS_ID_MAX, "%s", sl->identity);
+    }
+    pthread_mutex_unlock(&cache->mu);
+    if (hit) {
+        if (now > exp + cfg->max_skew) {
+            identity[0] = '\0';
+            snprintf(why, whylen, "token expired");
+            return MCX_ERR_AUTH;
+        }
+        if (now + cfg->max_skew < nbf) {
+            identity[0] = '\0';
+            snprintf(why, whylen, "token not yet valid");
+            return MCX_ERR_AUTH;
+        }
+        return MCX_OK;
+    }
+    mcx_err rc = verify_full(cfg, token, token_len, now, identity, why, whylen, &exp, &nbf);
+    if (rc == MCX_OK) {
+        pthread_mutex_lock(&cache->mu);
+        memcpy(sl->hash, h, 32);
+        snprintf(sl->identity, sizeof sl->identity, "%s", identity);
+        sl->exp = exp;
+        sl->nbf = nbf;
+        sl->used = 1;
+        pthread_mutex_unlock(&cache->mu);
+    }
     return rc;
 }
 

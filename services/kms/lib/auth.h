@@ -42,6 +42,22 @@ mcx_err kms_auth_verify(const struct kms_auth_cfg *cfg, const char *token, size_
                         int64_t now, char identity[KMS_ID_MAX], char *why, size_t whylen);
 
 /**
+ * A cache of verified tokens (fixed size, keyed by SHA-256 of the token): a client presents the
+ * same token for init, keyprov and certcache, so its signature is checked once. On a hit only the
+ * time window (exp / nbf with skew) is re-checked; only successful verifications are cached.
+ * Clear it when the verification settings change (SIGHUP).
+ */
+#define KMS_TOKEN_CACHE_SLOTS 4096
+struct kms_token_cache;
+struct kms_token_cache *kms_token_cache_new(void);
+void kms_token_cache_clear(struct kms_token_cache *c);
+void kms_token_cache_free(struct kms_token_cache *c);
+/** kms_auth_verify through the cache (cache may be NULL). */
+mcx_err kms_auth_verify_cached(const struct kms_auth_cfg *cfg, struct kms_token_cache *cache,
+                               const char *token, size_t token_len, int64_t now,
+                               char identity[KMS_ID_MAX], char *why, size_t whylen);
+
+/**
  * Mint a token (for `mcxsec idms issue-token`, tests and the demo): signed with the PEM private key
  * with cfg->alg. exp = now + lifetime. Returns a malloc'd string in *token.
  */

@@ -183,6 +183,12 @@ static void fill_keyset(const struct kms_issuer *iss, const char *uri, uint64_t 
 mcx_err kms_issue(struct kms_issuer *iss, struct kms_store *s, const char *uri, uint64_t period_no,
                   struct mcx_kms_keyset *out, int *fresh)
 {
+    return kms_issue_audited(iss, s, uri, period_no, NULL, NULL, out, fresh);
+}
+
+mcx_err kms_issue_audited(struct kms_issuer *iss, struct kms_store *s, const char *uri, uint64_t period_no,
+                          const char *actor, const char *detail, struct mcx_kms_keyset *out, int *fresh)
+{
 #if MCX_HAVE_KMS_CRYPTO
     const struct kms_community *c = &iss->comm;
     struct kms_stored_keyset st;
@@ -212,11 +218,18 @@ mcx_err kms_issue(struct kms_issuer *iss, struct kms_store *s, const char *uri, 
         memcpy(st.pvt, out->pvt, sizeof st.pvt);
         if ((rc = kms_keyset_seal(iss->storage_key, uri, period_no, out->ssk, out->rsk, st.sealed)) != MCX_OK)
             goto out;
-        uint8_t pvt_mine[MCX_ECCSI_POINT_BYTES];
-        memcpy(pvt_mine, st.pvt, sizeof pvt_mine);
-        if ((rc = kmsdb_keyset_put(s, uri, &st)) != MCX_OK)
+        int stored = 0;
+        if (actor != NULL)
+            rc = kmsdb_keyset_put_audited(s, uri, &st, actor, detail ? detail : "", &stored);
+        else {
+            uint8_t pvt_mine[MCX_ECCSI_POINT_BYTES];
+            memcpy(pvt_mine, st.pvt, sizeof pvt_mine);
+            rc = kmsdb_keyset_put(s, uri, &st);
+            stored = memcmp(pvt_mine, st.pvt, sizeof pvt_mine) == 0;
+        }
+        if (rc != MCX_OK)
             goto out;
-        if (memcmp(pvt_mine, st.pvt, sizeof pvt_mine) == 0) {
+        if (stored) {
             *fresh = 1;
             goto out;
         }
@@ -240,6 +253,8 @@ out:
     (void)s;
     (void)uri;
     (void)period_no;
+    (void)actor;
+    (void)detail;
     (void)out;
     *fresh = 0;
     return MCX_ERR_UNSUPPORTED;

@@ -40,5 +40,9 @@ mcx_err kms_period_at(const struct kms_community *c, int64_t unix_time, uint64_t
  */
 mcx_err kms_issue(struct kms_issuer *iss, struct kms_store *s, const char *uri, uint64_t period_no,
                   struct mcx_kms_keyset *out, int *fresh);
+/** As kms_issue; a freshly generated set is stored together with its audit record (actor, detail)
+ *  in one transaction. Re-served sets are not audited here (the caller does). */
+mcx_err kms_issue_audited(struct kms_issuer *iss, struct kms_store *s, const char *uri, uint64_t period_no,
+                          const char *actor, const char *detail, struct mcx_kms_keyset *out, int *fresh);
 
 #endif

@@ -441,6 +441,42 @@ mcx_err kmsdb_keyset_put(struct kms_store *s, const char *uri, struct kms_stored
     return MCX_OK;
 }
 
+struct put_audit {
+    const char *uri, *actor, *detail;
+    struct kms_stored_keyset *k;
+    int stored;
+};
+
+static mcx_err put_audit_tx(struct kms_store *s, void *ctx)
+{
+    static const char sql[] =
+        "INSERT INTO keysets (uri, period_no, issued, pvt, sealed, revoked) VALUES ($1, $2, $3, $4, $5, 0)"
+        " ON CONFLICT (uri, period_no) DO NOTHING";
+    struct put_audit *x = ctx;
+    struct kms_stored_keyset *k = x->k;
+    struct kms_val p[5] = {kms_text(x->uri), kms_int((int64_t)k->period_no), kms_int(k->issued),
+                           kms_blob(k->pvt, sizeof k->pvt), kms_blob(k->sealed, sizeof k->sealed)};
+    uint64_t changes = 0;
+    mcx_err rc = kms_store_exec_locked(s, sql, p, 5, NULL, NULL, &changes);
+    if (rc != MCX_OK)
+        return rc;
+    x->stored = changes != 0;
+    if (!x->stored)
+        return MCX_OK;
+    return kms_audit_locked(s, x->actor, "keyprov", x->uri, x->detail, "ok");
+}
+
+mcx_err kmsdb_keyset_put_audited(struct kms_store *s, const char *uri, struct kms_stored_keyset *k,
+                                 const char *actor, const char *detail, int *stored)
+{
+    struct put_audit x = {uri, actor, detail, k, 0};
+    mcx_err rc = kms_store_tx(s, put_audit_tx, &x);
+    *stored = x.stored;
+    if (rc == MCX_OK && !x.stored) /* another request or node was first: serve the stored set */
+        rc = kmsdb_keyset_get(s, uri, k->period_no, k);
+    return rc;
+}
+
 static int count_row(void *ctx, const struct kms_val *v, size_t n)
 {
     if (n == 1)

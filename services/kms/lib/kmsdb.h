@@ -90,6 +90,11 @@ mcx_err kmsdb_keyset_get(struct kms_store *s, const char *uri, uint64_t period_n
 /* Store unless one exists already for (uri, period) — whichever was stored first wins, so every
  * node returns the same set; *k is then overwritten with the stored one. */
 mcx_err kmsdb_keyset_put(struct kms_store *s, const char *uri, struct kms_stored_keyset *k);
+/* The same, and when this call stored the set, append the audit record (actor, "keyprov", uri,
+ * detail) in the same transaction (one commit: the log never misses an issued set). *stored = 1
+ * when this call's set was stored. */
+mcx_err kmsdb_keyset_put_audited(struct kms_store *s, const char *uri, struct kms_stored_keyset *k,
+                                 const char *actor, const char *detail, int *stored);
 mcx_err kmsdb_keyset_count(struct kms_store *s, uint64_t *n);
 
 /* ---- audit log --------------------------------------------------------------------------------- */
