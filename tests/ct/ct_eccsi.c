@@ -87,9 +87,14 @@ int main(void)
     mcxi_ct_unpoison(out_ssk, sizeof out_ssk);
     CHECK(mcx_eccsi_validate(kpak, id, sizeof id, out_ssk, out_pvt, NULL) == MCX_OK);
 
-    /* KMS key generation (KSAK drawn and poisoned inside the library) */
+    /* KMS key generation (KSAK drawn and poisoned inside the library), and many random issues:
+     * paths taken only for some values (e.g. a coordinate with a leading zero octet, 1 in 256)
+     * must be exercised, not left to chance. */
     uint8_t k2[32], kp2[65];
-    CHECK(mcx_eccsi_kms_keygen(k2, kp2) == MCX_OK);
+    for (int i = 0; i < 100; i++) {
+        CHECK(mcx_eccsi_kms_keygen(k2, kp2) == MCX_OK);
+        CHECK(mcx_eccsi_kms_issue(k2, id, sizeof id, out_ssk, out_pvt) == MCX_OK);
+    }
 
     /* user-side validation with SSK secret */
     mcxi_ct_poison(ssk, sizeof ssk);
@@ -110,7 +115,7 @@ int main(void)
         rc = mcxi_eccsi_sign_with_j(sg, msg, sizeof msg, j, sig);
         CHECK(rc == MCX_OK);
         CHECK(memcmp(sig, r_want, 32) == 0 && memcmp(sig + 32, s_want, 32) == 0);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 200; i++) {
             rc = mcx_eccsi_sign(sg, msg, sizeof msg, sig);
             CHECK(rc == MCX_OK);
             CHECK(mcx_eccsi_verify(kpak, id, sizeof id, msg, sizeof msg, sig) == MCX_OK);
