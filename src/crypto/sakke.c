@@ -34,6 +34,7 @@ struct mcx_sakke_rsk {
     uint64_t b[16];   /* identifier mod q (public) */
     mcxi_eca K;       /* the RSK (secret) */
     struct mcxi_lines lines; /* Miller-loop lines of K (secret) */
+    struct mcxi_comb qc;     /* comb table of the receiver's own point [b]P + Z (public) */
 };
 
 /* ---- RFC 6508 §5.1 HashToIntegerRange with SHA-256 ------------------------------------------------ */
@@ -167,24 +168,22 @@ static uint64_t encap_core(uint8_t Rout[MCX_SAKKE_POINT_BYTES], mcxi_fp *w,
 }
 
 /*
- * RFC 6508 §6.2.2 step 5: 1 if [r*b mod q]P + [r]Z equals the affine point R. Compared in Jacobian
- * coordinates (X == Rx Z^2, Y == Ry Z^3, Z != 0) so no inversion is needed. Constant time.
+ * RFC 6508 §6.2.2 step 5: 1 if TEST = [r]([b]P + Z) equals the affine point R. The receiver's own
+ * point [b]P + Z is a fixed base for its key period, so its comb table is built in
+ * mcx_sakke_rsk_new. Compared in Jacobian coordinates (X == Rx Z^2, Y == Ry Z^3, Z != 0) so no
+ * inversion is needed. Constant time.
  */
-static uint64_t recompute_matches(const mcx_sakke_pub *pub, const uint64_t b[16],
-                                  const uint64_t r[16], const mcxi_eca *R)
+static uint64_t recompute_matches(const mcx_sakke_rsk *k, const uint64_t r[16], const mcxi_eca *R)
 {
-    uint64_t rb[16];
     mcxi_ecj T;
     mcxi_fp z2, t;
-    mulmod_q(rb, r, b);
-    uint64_t inf = mcxi_comb_mul(&T, mcxi_sakke_P_comb(), rb, &pub->zc, r);
+    uint64_t inf = mcxi_comb_mul(&T, &k->qc, r, NULL, NULL);
     mcxi_fp_sqr(&z2, &T.z);
     mcxi_fp_mul(&t, &R->x, &z2);
     uint64_t eq = mcxi_fp_eq(&t, &T.x);
     mcxi_fp_mul(&z2, &z2, &T.z);
     mcxi_fp_mul(&t, &R->y, &z2);
     eq &= mcxi_fp_eq(&t, &T.y) & (inf ^ 1);
-    mcx_wipe(rb, sizeof rb);
     mcx_wipe(&T, sizeof T);
     mcx_wipe(&z2, sizeof z2);
     mcx_wipe(&t, sizeof t);
@@ -462,7 +461,11 @@ mcx_err mcx_sakke_rsk_new(mcx_sakke_rsk **out, const mcx_sakke_pub *pub, const u
     mcxi_pairing_eval(&v, &k->lines, &Q);
     uint64_t ok = is_g(&v);
     mcxi_ct_unpoison(&ok, sizeof ok); /* the verdict is public */
-    rc = ok ? MCX_OK : MCX_ERR_KEY_INVALID;
+    if (!ok) {
+        rc = MCX_ERR_KEY_INVALID;
+        goto out;
+    }
+    rc = mcxi_comb_build(&k->qc, &Q);
 out:
     mcx_wipe(&v, sizeof v);
     if (rc != MCX_OK) {
@@ -513,7 +516,7 @@ mcx_err mcx_sakke_decapsulate(const mcx_sakke_rsk *k, const uint8_t sed[MCX_SAKK
     if ((rc = mcxi_sakke_hash_to_q(r, s, sizeof s, k->id, k->id_len)) != MCX_OK)
         goto out;
     /* step 5: "TEST = [r]([b]P + Z_S)"; "If TEST does not equal R_(b,S), then ... fail" */
-    uint64_t eq = recompute_matches(k->pub, k->b, r, &R);
+    uint64_t eq = recompute_matches(k, r, &R);
     mcxi_ct_unpoison(&eq, sizeof eq); /* accept/reject is public (the caller learns it anyway) */
     if (!eq) {
         rc = MCX_ERR_SAKKE_CHECK;
