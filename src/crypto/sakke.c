@@ -37,7 +37,7 @@ struct mcx_sakke_rsk {
     struct mcxi_comb qc;     /* comb table of the receiver's own point [b]P + Z (public) */
 };
 
-/* ---- RFC 6508 §5.1 HashToIntegerRange with SHA-256 ------------------------------------------------ */
+/* ---- RFC 6508 §5.1 HashToIntegerRange with SHA-256 ------------------------------------------- */
 
 static int sha256_2(uint8_t out[32], const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 {
@@ -99,7 +99,7 @@ mcx_err mcxi_sakke_hash_to_mask(uint8_t out[16], const uint8_t *s, size_t n)
     return rc;
 }
 
-/* ---- helpers ------------------------------------------------------------------------------------- */
+/* ---- helpers --------------------------------------------------------------------------------- */
 
 /* z from 128 octets; 1 if 1 <= z < q (constant time) */
 static uint64_t load_z(uint64_t z[16], const uint8_t in[MCX_SAKKE_SCALAR_BYTES])
@@ -190,7 +190,7 @@ static uint64_t recompute_matches(const mcx_sakke_rsk *k, const uint64_t r[16], 
     return eq;
 }
 
-/* ---- KMS ----------------------------------------------------------------------------------------- */
+/* ---- KMS ------------------------------------------------------------------------------------- */
 
 mcx_err mcx_sakke_kms_public(const uint8_t z[MCX_SAKKE_SCALAR_BYTES],
                              uint8_t Z[MCX_SAKKE_POINT_BYTES])
@@ -286,7 +286,7 @@ out:
     return rc;
 }
 
-/* ---- KMS public key -------------------------------------------------------------------------------- */
+/* ---- KMS public key -------------------------------------------------------------------------- */
 
 mcx_err mcx_sakke_pub_new(mcx_sakke_pub **out, const uint8_t Z[MCX_SAKKE_POINT_BYTES])
 {
@@ -329,7 +329,7 @@ void mcx_sakke_pub_free(mcx_sakke_pub *pub)
     free(pub);
 }
 
-/* ---- encapsulation (RFC 6508 §6.2.1) --------------------------------------------------------------- */
+/* ---- encapsulation (RFC 6508 §6.2.1) --------------------------------------------------------- */
 
 mcx_err mcx_sakke_encapsulate(const mcx_sakke_pub *pub, const uint8_t *id, size_t id_len,
                               const uint8_t ssv[MCX_SAKKE_SSV_BYTES],
@@ -374,7 +374,7 @@ out:
     return rc;
 }
 
-/* ---- receiver ---------------------------------------------------------------------------------------- */
+/* ---- receiver -------------------------------------------------------------------------------- */
 
 /* Q = [b]P + Z (public) in affine form. */
 static mcx_err point_bPZ(mcxi_eca *Q, const mcx_sakke_pub *pub, const uint64_t b[16])
@@ -457,7 +457,7 @@ mcx_err mcx_sakke_rsk_new(mcx_sakke_rsk **out, const mcx_sakke_pub *pub, const u
         goto out;
     if ((rc = mcxi_pairing_lines(&k->lines, &k->K)) != MCX_OK)
         goto out;
-    /* RFC 6508 §6.1.2 validation, evaluated as e(K, [b]P + Z) from K's lines (symmetric pairing) */
+    /* RFC 6508 §6.1.2 validation, as e(K, [b]P + Z) from K's lines (symmetric pairing) */
     mcxi_pairing_eval(&v, &k->lines, &Q);
     uint64_t ok = is_g(&v);
     mcxi_ct_unpoison(&ok, sizeof ok); /* the verdict is public */

@@ -57,7 +57,7 @@ const mcxi_fp *mcxi_sakke_g(void)
     return &sakke_g;
 }
 
-/* ---- point arithmetic ------------------------------------------------------------------------------ */
+/* ---- point arithmetic ------------------------------------------------------------------------ */
 
 void mcxi_ec_dbl(mcxi_ecj *r, const mcxi_ecj *p)
 {
@@ -217,7 +217,7 @@ void mcxi_fp_batch_inv(mcxi_fp *out, const mcxi_fp *in, size_t n, mcxi_fp *scrat
     mcx_wipe(&t, sizeof t);
 }
 
-/* ---- fixed-base combs ------------------------------------------------------------------------- */
+/* ---- fixed-base combs ------------------------------------------------------------------------ */
 
 mcx_err mcxi_comb_build(struct mcxi_comb *c, const mcxi_eca *base)
 {
@@ -453,7 +453,7 @@ void mcxi_comb2_pow(mcxi_fp2 *r, const struct mcxi_comb2 *c, const uint64_t k[16
     mcx_wipe(&e, sizeof e);
 }
 
-/* ---- variable time (public inputs only) -------------------------------------------------------- */
+/* ---- variable time (public inputs only) ------------------------------------------------------ */
 
 static void ec_add_vartime(mcxi_ecj *r, const mcxi_ecj *p, const mcxi_ecj *q)
 {
@@ -504,7 +504,7 @@ void mcxi_ec_mul_vartime(mcxi_ecj *r, const mcxi_eca *a, const uint64_t k[16])
     *r = acc;
 }
 
-/* ---- encoding (RFC 6508 §2.1: 0x04 || x || y, each coordinate L = 128 octets) ------------------- */
+/* ---- encoding (RFC 6508 §2.1: 0x04 || x || y, each coordinate L = 128 octets) ---------------- */
 
 mcx_err mcxi_ec_decode(mcxi_eca *r, const uint8_t in[257])
 {
@@ -538,7 +538,7 @@ void mcxi_ec_encode(uint8_t out[257], const mcxi_eca *a)
     mcxi_fp_to_bytes(out + 129, &a->y);
 }
 
-/* ---- one-time tables for P and g ----------------------------------------------------------------- */
+/* ---- one-time tables for P and g ------------------------------------------------------------- */
 
 static struct mcxi_comb *P_comb;
 static struct mcxi_comb2 *g_comb;

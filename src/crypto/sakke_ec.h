@@ -33,7 +33,7 @@ struct mcxi_comb {
     mcxi_eca t[MCXI_COMB_V][MCXI_COMB_N];
 };
 
-/** Comb table for powers of an F_p^2 element u: t[b][j] = prod over bits i of j of u^(2^((bW+i)D)). */
+/** Comb table for powers of u in F_p^2: t[b][j] = prod over bits i of j of u^(2^((bW+i)D)). */
 struct mcxi_comb2 {
     mcxi_fp2 t[MCXI_COMB_V][MCXI_COMB_N + 1];
 };
