@@ -86,6 +86,9 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_kmsxml_read_certs(const char *xml, size_t len
  * 0..n sets) into out[0..*n). *n: in capacity, out count. Key lengths are checked (RSK 257, SSK 32,
  * PVT 65 octets; UserID 32 octets); keys are NOT cryptographically validated here (the caller does, with
  * mcx_eccsi_validate / mcx_sakke_validate_rsk). On error nothing secret is left in out.
+ * Key elements in the TrK-wrapped form (xsi:type EncKeyContentType, an xenc child element) give
+ * MCX_ERR_UNSUPPORTED. With MCX_ERR_BUFFER_SMALL, *n reports how many sets the document holds.
+ * UserID is accepted as 64 hex digits or as base64 of 32 octets; times in any xsd:dateTime zone.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_kmsxml_read_keysets(const char *xml, size_t len,
                                                        struct mcx_kms_keyset *out, size_t *n);

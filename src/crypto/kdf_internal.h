@@ -1,0 +1,19 @@
+/* Internal: HMAC over several parts (OpenSSL EVP_MAC), shared by kdf.c and uid.c. */
+#ifndef MCX_CRYPTO_KDF_INTERNAL_H
+#define MCX_CRYPTO_KDF_INTERNAL_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcxsec/err.h"
+
+struct mcxi_hmac_part {
+    const uint8_t *p;
+    size_t len;
+};
+
+/* HMAC-<digest>(key, part_0 || ... ) into out (at least 32 octets); *out_len = digest size.
+ * digest is "SHA1" or "SHA256". Constant time in the key (OpenSSL HMAC). */
+mcx_err mcxi_hmac(const char *digest, const uint8_t *key, size_t key_len,
+                  const struct mcxi_hmac_part *parts, size_t nparts, uint8_t *out, size_t *out_len);
+
+#endif
