@@ -78,8 +78,9 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_sakke_encapsulate(const mcx_sakke_pub *pub, c
 
 /**
  * A receiver's RSK for one identifier and key period, validated, with its Miller-loop lines
- * precomputed (built once per key period). Opaque; wiped on free. `pub` is borrowed and must
- * outlive the handle. Thread-safe for concurrent decapsulation.
+ * precomputed and a fixed-base table of its own point [b]P + Z (both built once per key period,
+ * about 0.5 MB). Opaque; wiped on free. `pub` is borrowed and must outlive the handle.
+ * Thread-safe for concurrent decapsulation.
  */
 typedef struct mcx_sakke_rsk mcx_sakke_rsk;
 

@@ -81,7 +81,7 @@ const struct mcxi_mod mcxi_mod_q = {
     },
 };
 
-/* ---- carry chains ------------------------------------------------------------------------------------ */
+/* ---- carry chains ---------------------------------------------------------------------------- */
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <x86intrin.h>
@@ -130,7 +130,7 @@ static inline uint64_t sub_n(uint64_t r[N], const uint64_t a[N], const uint64_t 
 }
 #endif
 
-/* ---- core Montgomery multiplication (CIOS, 16 limbs) --------------------------------------------- */
+/* ---- core Montgomery multiplication (CIOS, 16 limbs) ----------------------------------------- */
 
 /* Conditionally subtract m from the N+1-limb value (t, hi) known to be < 2m; write the result. */
 static inline void final_sub(uint64_t r[N], const uint64_t t[N], uint64_t hi, const uint64_t m[N])
@@ -144,7 +144,8 @@ static inline void final_sub(uint64_t r[N], const uint64_t t[N], uint64_t hi, co
         r[j] = (t[j] & mask) | (d[j] & ~mask);
 }
 
-void mcxi_mod_mul(uint64_t r[N], const uint64_t a[N], const uint64_t b[N], const struct mcxi_mod *mod)
+void mcxi_mod_mul(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+                  const struct mcxi_mod *mod)
 {
     const uint64_t *m = mod->m;
     const uint64_t m0inv = mod->m0inv;
@@ -190,14 +191,16 @@ void mcxi_mod_sqr(uint64_t r[N], const uint64_t a[N], const struct mcxi_mod *m)
     mcxi_mod_mul(r, a, a, m);
 }
 
-void mcxi_mod_add(uint64_t r[N], const uint64_t a[N], const uint64_t b[N], const struct mcxi_mod *mod)
+void mcxi_mod_add(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+                  const struct mcxi_mod *mod)
 {
     uint64_t t[N];
     uint64_t c = add_n(t, a, b);
     final_sub(r, t, c, mod->m);
 }
 
-void mcxi_mod_sub(uint64_t r[N], const uint64_t a[N], const uint64_t b[N], const struct mcxi_mod *mod)
+void mcxi_mod_sub(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+                  const struct mcxi_mod *mod)
 {
     uint64_t t[N], mm[N];
     uint64_t mask = 0 - sub_n(t, a, b);
@@ -247,7 +250,7 @@ void mcxi_mod_inv_fermat(uint64_t r[N], const uint64_t a[N], const struct mcxi_m
     mcx_wipe(acc, (N) * sizeof(uint64_t));
 }
 
-/* ---- conversions -------------------------------------------------------------------------------- */
+/* ---- conversions ----------------------------------------------------------------------------- */
 
 void mcxi_limbs_from_be(uint64_t r[N], const uint8_t in[128])
 {
@@ -328,7 +331,7 @@ void mcxi_mod_reduce_be(uint64_t r[N], const uint8_t *in, size_t len, const stru
     mcx_wipe(buf, sizeof buf);
 }
 
-/* ---- F_p wrappers ------------------------------------------------------------------------------ */
+/* ---- F_p wrappers ---------------------------------------------------------------------------- */
 
 void mcxi_fp_mul(mcxi_fp *r, const mcxi_fp *a, const mcxi_fp *b)
 {

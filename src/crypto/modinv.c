@@ -8,8 +8,8 @@
  * floor((49*1024 + 57)/17) = 2954 for 1024-bit inputs), each a branch-free sequence of masked
  * additions and shifts; all big-number steps run over every limb. About 25x faster than Fermat.
  *
- * Invariants (M odd, 0 <= x < M): f = M, g = x, d = 0, e = 1 and d*x = f, e*x = g (mod M). Each batch
- * applies N divsteps to the low bits of f, g giving an integer matrix T (scaled by 2^62) with
+ * Invariants (M odd, 0 <= x < M): f = M, g = x, d = 0, e = 1 and d*x = f, e*x = g (mod M). Each
+ * batch applies N divsteps to the low bits of f, g giving an integer matrix T (scaled by 2^62) with
  * [f, g] <- T [f, g] / 2^62 and [d, e] <- T [d, e] / 2^62 (mod M). At the end g = 0 and f = +-1
  * (when gcd = 1), so x^-1 = +-d. d and e stay in (-2M, M) (the range argument of the
  * libsecp256k1 safegcd write-up), which 17 signed 62-bit limbs hold comfortably.

@@ -214,6 +214,10 @@ mcx_err mcxi_pairing_lines(struct mcxi_lines *L, const mcxi_eca *K)
     mcxi_fp_neg(&negK.y, &K->y);
     mcxi_ec_from_affine(&T, K);
     for (int i = L->top - 1; i >= 0; i--) {
+        if (n + 1 + (L->naf[i] != 0) > MCXI_MILLER_MAX_STEPS) { /* never for the fixed q */
+            rc = MCX_ERR_INTERNAL;
+            goto out;
+        }
         line_dbl(&L->lam[n], &L->c[n], &d[n], &T);
         n++;
         mcxi_ec_dbl(&T, &T);

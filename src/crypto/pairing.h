@@ -14,8 +14,8 @@
 #define MCX_CRYPTO_PAIRING_H
 #include "crypto/sakke_ec.h"
 
-/* Miller loop length for q - 1 (1022 bits): 1021 doublings + (popcount(q-1) - 1) additions. */
-#define MCXI_MILLER_MAX_STEPS 2048
+/* Miller loop length for the NAF of q - 1: 1021 doublings + 352 additions = 1373 lines. */
+#define MCXI_MILLER_MAX_STEPS 1373
 
 struct mcxi_lines {
     size_t n;                            /* number of lines (doublings + additions) */

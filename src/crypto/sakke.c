@@ -34,9 +34,10 @@ struct mcx_sakke_rsk {
     uint64_t b[16];   /* identifier mod q (public) */
     mcxi_eca K;       /* the RSK (secret) */
     struct mcxi_lines lines; /* Miller-loop lines of K (secret) */
+    struct mcxi_comb qc;     /* comb table of the receiver's own point [b]P + Z (public) */
 };
 
-/* ---- RFC 6508 §5.1 HashToIntegerRange with SHA-256 ------------------------------------------------ */
+/* ---- RFC 6508 §5.1 HashToIntegerRange with SHA-256 ------------------------------------------- */
 
 static int sha256_2(uint8_t out[32], const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 {
@@ -98,7 +99,7 @@ mcx_err mcxi_sakke_hash_to_mask(uint8_t out[16], const uint8_t *s, size_t n)
     return rc;
 }
 
-/* ---- helpers ------------------------------------------------------------------------------------- */
+/* ---- helpers --------------------------------------------------------------------------------- */
 
 /* z from 128 octets; 1 if 1 <= z < q (constant time) */
 static uint64_t load_z(uint64_t z[16], const uint8_t in[MCX_SAKKE_SCALAR_BYTES])
@@ -167,31 +168,29 @@ static uint64_t encap_core(uint8_t Rout[MCX_SAKKE_POINT_BYTES], mcxi_fp *w,
 }
 
 /*
- * RFC 6508 §6.2.2 step 5: 1 if [r*b mod q]P + [r]Z equals the affine point R. Compared in Jacobian
- * coordinates (X == Rx Z^2, Y == Ry Z^3, Z != 0) so no inversion is needed. Constant time.
+ * RFC 6508 §6.2.2 step 5: 1 if TEST = [r]([b]P + Z) equals the affine point R. The receiver's own
+ * point [b]P + Z is a fixed base for its key period, so its comb table is built in
+ * mcx_sakke_rsk_new. Compared in Jacobian coordinates (X == Rx Z^2, Y == Ry Z^3, Z != 0) so no
+ * inversion is needed. Constant time.
  */
-static uint64_t recompute_matches(const mcx_sakke_pub *pub, const uint64_t b[16],
-                                  const uint64_t r[16], const mcxi_eca *R)
+static uint64_t recompute_matches(const mcx_sakke_rsk *k, const uint64_t r[16], const mcxi_eca *R)
 {
-    uint64_t rb[16];
     mcxi_ecj T;
     mcxi_fp z2, t;
-    mulmod_q(rb, r, b);
-    uint64_t inf = mcxi_comb_mul(&T, mcxi_sakke_P_comb(), rb, &pub->zc, r);
+    uint64_t inf = mcxi_comb_mul(&T, &k->qc, r, NULL, NULL);
     mcxi_fp_sqr(&z2, &T.z);
     mcxi_fp_mul(&t, &R->x, &z2);
     uint64_t eq = mcxi_fp_eq(&t, &T.x);
     mcxi_fp_mul(&z2, &z2, &T.z);
     mcxi_fp_mul(&t, &R->y, &z2);
     eq &= mcxi_fp_eq(&t, &T.y) & (inf ^ 1);
-    mcx_wipe(rb, sizeof rb);
     mcx_wipe(&T, sizeof T);
     mcx_wipe(&z2, sizeof z2);
     mcx_wipe(&t, sizeof t);
     return eq;
 }
 
-/* ---- KMS ----------------------------------------------------------------------------------------- */
+/* ---- KMS ------------------------------------------------------------------------------------- */
 
 mcx_err mcx_sakke_kms_public(const uint8_t z[MCX_SAKKE_SCALAR_BYTES],
                              uint8_t Z[MCX_SAKKE_POINT_BYTES])
@@ -287,7 +286,7 @@ out:
     return rc;
 }
 
-/* ---- KMS public key -------------------------------------------------------------------------------- */
+/* ---- KMS public key -------------------------------------------------------------------------- */
 
 mcx_err mcx_sakke_pub_new(mcx_sakke_pub **out, const uint8_t Z[MCX_SAKKE_POINT_BYTES])
 {
@@ -330,7 +329,7 @@ void mcx_sakke_pub_free(mcx_sakke_pub *pub)
     free(pub);
 }
 
-/* ---- encapsulation (RFC 6508 §6.2.1) --------------------------------------------------------------- */
+/* ---- encapsulation (RFC 6508 §6.2.1) --------------------------------------------------------- */
 
 mcx_err mcx_sakke_encapsulate(const mcx_sakke_pub *pub, const uint8_t *id, size_t id_len,
                               const uint8_t ssv[MCX_SAKKE_SSV_BYTES],
@@ -375,7 +374,7 @@ out:
     return rc;
 }
 
-/* ---- receiver ---------------------------------------------------------------------------------------- */
+/* ---- receiver -------------------------------------------------------------------------------- */
 
 /* Q = [b]P + Z (public) in affine form. */
 static mcx_err point_bPZ(mcxi_eca *Q, const mcx_sakke_pub *pub, const uint64_t b[16])
@@ -458,11 +457,15 @@ mcx_err mcx_sakke_rsk_new(mcx_sakke_rsk **out, const mcx_sakke_pub *pub, const u
         goto out;
     if ((rc = mcxi_pairing_lines(&k->lines, &k->K)) != MCX_OK)
         goto out;
-    /* RFC 6508 §6.1.2 validation, evaluated as e(K, [b]P + Z) from K's lines (symmetric pairing) */
+    /* RFC 6508 §6.1.2 validation, as e(K, [b]P + Z) from K's lines (symmetric pairing) */
     mcxi_pairing_eval(&v, &k->lines, &Q);
     uint64_t ok = is_g(&v);
     mcxi_ct_unpoison(&ok, sizeof ok); /* the verdict is public */
-    rc = ok ? MCX_OK : MCX_ERR_KEY_INVALID;
+    if (!ok) {
+        rc = MCX_ERR_KEY_INVALID;
+        goto out;
+    }
+    rc = mcxi_comb_build(&k->qc, &Q);
 out:
     mcx_wipe(&v, sizeof v);
     if (rc != MCX_OK) {
@@ -513,7 +516,7 @@ mcx_err mcx_sakke_decapsulate(const mcx_sakke_rsk *k, const uint8_t sed[MCX_SAKK
     if ((rc = mcxi_sakke_hash_to_q(r, s, sizeof s, k->id, k->id_len)) != MCX_OK)
         goto out;
     /* step 5: "TEST = [r]([b]P + Z_S)"; "If TEST does not equal R_(b,S), then ... fail" */
-    uint64_t eq = recompute_matches(k->pub, k->b, r, &R);
+    uint64_t eq = recompute_matches(k, r, &R);
     mcxi_ct_unpoison(&eq, sizeof eq); /* accept/reject is public (the caller learns it anyway) */
     if (!eq) {
         rc = MCX_ERR_SAKKE_CHECK;

@@ -7,11 +7,13 @@
  *
  * Secret scalars are only ever multiplied with fixed bases (P, the KMS key Z) through a comb
  * (Lim-Lee, W teeth): per column one doubling and one masked table scan plus mixed addition per
- * base. Why no exceptional case inside one base's comb: before adding column c the accumulator is
- * [a]B and the table entry [t]B with integers a = sum_i 2^(iD)*2*floor(k_i/2^(c+1)),
- * t = sum_i 2^(iD)*bit(k_i, c), a + t <= k < q; a = +-t (mod q) forces a = t as integers and then
- * (digits bounded by 2^D) a = t = 0. Both zero cases (accumulator O, column index 0) are handled
- * with masks.
+ * base and block. Why no exceptional case inside one base's comb: before an addition the
+ * accumulator is [a]B and the table entry [t]B where a and t are sums of distinct powers of two
+ * taken from disjoint sets of bit positions of k (the entry's bits are those of the current column
+ * in the current block; the accumulator holds the bits of higher columns, shifted, and of earlier
+ * blocks in this column), so a + t <= k < q; a = +-t (mod q) then forces a = t as integers, which
+ * disjoint binary expansions allow only for a = t = 0. Both zero cases (accumulator O, column
+ * index 0) are handled with masks.
  */
 #include "crypto/sakke_ec.h"
 
@@ -55,7 +57,7 @@ const mcxi_fp *mcxi_sakke_g(void)
     return &sakke_g;
 }
 
-/* ---- point arithmetic ------------------------------------------------------------------------------ */
+/* ---- point arithmetic ------------------------------------------------------------------------ */
 
 void mcxi_ec_dbl(mcxi_ecj *r, const mcxi_ecj *p)
 {
@@ -215,43 +217,51 @@ void mcxi_fp_batch_inv(mcxi_fp *out, const mcxi_fp *in, size_t n, mcxi_fp *scrat
     mcx_wipe(&t, sizeof t);
 }
 
-/* ---- fixed-base combs ------------------------------------------------------------------------- */
+/* ---- fixed-base combs ------------------------------------------------------------------------ */
 
 mcx_err mcxi_comb_build(struct mcxi_comb *c, const mcxi_eca *base)
 {
+    enum { TOTAL = MCXI_COMB_V * MCXI_COMB_N };
     mcx_err rc = MCX_ERR_NOMEM;
-    mcxi_ecj *jt = malloc(sizeof(mcxi_ecj) * MCXI_COMB_N);
-    mcxi_fp *zs = malloc(sizeof(mcxi_fp) * MCXI_COMB_N);
-    mcxi_fp *scratch = malloc(sizeof(mcxi_fp) * MCXI_COMB_N);
+    mcxi_ecj *jt = malloc(sizeof(mcxi_ecj) * TOTAL);
+    mcxi_fp *zs = malloc(sizeof(mcxi_fp) * TOTAL);
+    mcxi_fp *scratch = malloc(sizeof(mcxi_fp) * TOTAL);
+    mcxi_ecj t;
     if (jt == NULL || zs == NULL || scratch == NULL)
         goto out;
-    /* jt[2^i - 1] = [2^(iD)]B */
-    mcxi_ec_from_affine(&jt[0], base);
-    for (unsigned i = 1; i < MCXI_COMB_W; i++) {
-        mcxi_ecj t = jt[(1u << (i - 1)) - 1];
-        for (unsigned k = 0; k < MCXI_COMB_D; k++)
-            mcxi_ec_dbl(&t, &t);
-        jt[(1u << i) - 1] = t;
+    /* jt[b*N + 2^i - 1] = [2^((bW+i)D)]B, by repeated doubling of the public base */
+    mcxi_ec_from_affine(&t, base);
+    for (unsigned b = 0; b < MCXI_COMB_V; b++) {
+        for (unsigned i = 0; i < MCXI_COMB_W; i++) {
+            if (b != 0 || i != 0)
+                for (unsigned k = 0; k < MCXI_COMB_D; k++)
+                    mcxi_ec_dbl(&t, &t);
+            jt[b * MCXI_COMB_N + (1u << i) - 1] = t;
+        }
     }
-    for (unsigned j = 1; j <= MCXI_COMB_N; j++) {
-        unsigned top = 1;
-        while ((top << 1) <= j)
-            top <<= 1;
-        if (top == j)
-            continue;
-        /* distinct nonzero combinations of the B_i are distinct points, never opposite (see the
-         * uniqueness argument at the top of this file), so the plain addition is exact */
-        mcxi_ec_add(&jt[j - 1], &jt[j - top - 1], &jt[top - 1]);
+    for (unsigned b = 0; b < MCXI_COMB_V; b++) {
+        mcxi_ecj *bt = jt + b * MCXI_COMB_N;
+        for (unsigned j = 1; j <= MCXI_COMB_N; j++) {
+            unsigned top = 1;
+            while ((top << 1) <= j)
+                top <<= 1;
+            if (top == j)
+                continue;
+            /* distinct nonzero combinations of the B_i are distinct points, never opposite (see
+             * the uniqueness argument at the top of this file), so the plain addition is exact */
+            mcxi_ec_add(&bt[j - 1], &bt[j - top - 1], &bt[top - 1]);
+        }
     }
-    for (unsigned j = 0; j < MCXI_COMB_N; j++)
+    for (unsigned j = 0; j < TOTAL; j++)
         zs[j] = jt[j].z;
-    mcxi_fp_batch_inv(zs, zs, MCXI_COMB_N, scratch);
-    for (unsigned j = 0; j < MCXI_COMB_N; j++) {
+    mcxi_fp_batch_inv(zs, zs, TOTAL, scratch);
+    for (unsigned j = 0; j < TOTAL; j++) {
         mcxi_fp z2, z3;
+        mcxi_eca *e = &c->t[j / MCXI_COMB_N][j % MCXI_COMB_N];
         mcxi_fp_sqr(&z2, &zs[j]);
         mcxi_fp_mul(&z3, &z2, &zs[j]);
-        mcxi_fp_mul(&c->t[j].x, &jt[j].x, &z2);
-        mcxi_fp_mul(&c->t[j].y, &jt[j].y, &z3);
+        mcxi_fp_mul(&e->x, &jt[j].x, &z2);
+        mcxi_fp_mul(&e->y, &jt[j].y, &z3);
     }
     rc = MCX_OK;
 out:
@@ -263,29 +273,31 @@ out:
 
 void mcxi_comb2_build(struct mcxi_comb2 *c, const mcxi_fp2 *u)
 {
-    mcxi_fp2_set_one(&c->t[0]);
-    c->t[1] = *u;
-    for (unsigned i = 1; i < MCXI_COMB_W; i++) {
-        mcxi_fp2 t = c->t[1u << (i - 1)];
-        for (unsigned k = 0; k < MCXI_COMB_D; k++)
-            mcxi_fp2_sqr(&t, &t);
-        c->t[1u << i] = t;
-    }
-    for (unsigned j = 1; j <= MCXI_COMB_N; j++) {
-        unsigned top = 1;
-        while ((top << 1) <= j)
-            top <<= 1;
-        if (top != j)
-            mcxi_fp2_mul(&c->t[j], &c->t[j - top], &c->t[top]);
+    mcxi_fp2 t = *u;
+    for (unsigned b = 0; b < MCXI_COMB_V; b++) {
+        mcxi_fp2_set_one(&c->t[b][0]);
+        for (unsigned i = 0; i < MCXI_COMB_W; i++) {
+            if (b != 0 || i != 0)
+                for (unsigned k = 0; k < MCXI_COMB_D; k++)
+                    mcxi_fp2_sqr(&t, &t);
+            c->t[b][1u << i] = t;
+        }
+        for (unsigned j = 1; j <= MCXI_COMB_N; j++) {
+            unsigned top = 1;
+            while ((top << 1) <= j)
+                top <<= 1;
+            if (top != j)
+                mcxi_fp2_mul(&c->t[b][j], &c->t[b][j - top], &c->t[b][top]);
+        }
     }
 }
 
-/* Column index: bit (i*D + col) of k for each tooth i. Positions are public. */
-static inline unsigned comb_index(const uint64_t k[16], unsigned col)
+/* Column index of block b: bit ((bW + i)D + col) of k for each tooth i. Positions are public. */
+static inline unsigned comb_index(const uint64_t k[16], unsigned b, unsigned col)
 {
     unsigned idx = 0;
     for (unsigned i = 0; i < MCXI_COMB_W; i++) {
-        unsigned pos = i * MCXI_COMB_D + col;
+        unsigned pos = (b * MCXI_COMB_W + i) * MCXI_COMB_D + col;
         if (pos < 1024) /* public position; scalars are < q < 2^1022 */
             idx |= (unsigned)((k[pos >> 6] >> (pos & 63)) & 1) << i;
     }
@@ -366,22 +378,23 @@ static void ct_scan(void *restrict out, const void *restrict table, unsigned n, 
 _Static_assert(sizeof(mcxi_eca) == SCAN_BYTES && sizeof(mcxi_fp2) == SCAN_BYTES,
                "table entries are 256 octets");
 
-static void comb_lookup(mcxi_eca *r, const struct mcxi_comb *c, unsigned idx)
+static void comb_lookup(mcxi_eca *r, const struct mcxi_comb *c, unsigned b, unsigned idx)
 {
-    ct_scan(r, c->t, MCXI_COMB_N, 1, idx);
+    ct_scan(r, c->t[b], MCXI_COMB_N, 1, idx);
 }
 
-static void comb2_lookup(mcxi_fp2 *r, const struct mcxi_comb2 *c, unsigned idx)
+static void comb2_lookup(mcxi_fp2 *r, const struct mcxi_comb2 *c, unsigned b, unsigned idx)
 {
-    ct_scan(r, c->t, MCXI_COMB_N + 1, 0, idx);
+    ct_scan(r, c->t[b], MCXI_COMB_N + 1, 0, idx);
 }
 
 /* acc += entry for one comb column, with the O / zero-index cases selected by masks. */
-static void comb_step(mcxi_ecj *acc, uint64_t *inf, const struct mcxi_comb *c, unsigned idx)
+static void comb_step(mcxi_ecj *acc, uint64_t *inf, const struct mcxi_comb *c, unsigned b,
+                      unsigned idx)
 {
     mcxi_eca e;
     mcxi_ecj s, ej;
-    comb_lookup(&e, c, idx);
+    comb_lookup(&e, c, b, idx);
     mcxi_ec_madd(&s, acc, &e);
     mcxi_ec_from_affine(&ej, &e);
     uint64_t nz = mcxi_ct_nz64(idx);
@@ -409,9 +422,11 @@ uint64_t mcxi_comb_mul(mcxi_ecj *r, const struct mcxi_comb *c1, const uint64_t k
     mcxi_fp_set_zero(&acc.z);
     for (int col = MCXI_COMB_D - 1; col >= 0; col--) {
         mcxi_ec_dbl(&acc, &acc);
-        comb_step(&acc, &inf, c1, comb_index(k1, (unsigned)col));
-        if (c2 != NULL)
-            comb_step(&acc, &inf, c2, comb_index(k2, (unsigned)col));
+        for (unsigned b = 0; b < MCXI_COMB_V; b++) {
+            comb_step(&acc, &inf, c1, b, comb_index(k1, b, (unsigned)col));
+            if (c2 != NULL)
+                comb_step(&acc, &inf, c2, b, comb_index(k2, b, (unsigned)col));
+        }
     }
     /* keep Z = 0 for O so that callers' affine conversion reports it */
     mcxi_fp z0;
@@ -428,15 +443,17 @@ void mcxi_comb2_pow(mcxi_fp2 *r, const struct mcxi_comb2 *c, const uint64_t k[16
     mcxi_fp2_set_one(&acc);
     for (int col = MCXI_COMB_D - 1; col >= 0; col--) {
         mcxi_fp2_sqr(&acc, &acc);
-        comb2_lookup(&e, c, comb_index(k, (unsigned)col));
-        mcxi_fp2_mul(&acc, &acc, &e);
+        for (unsigned b = 0; b < MCXI_COMB_V; b++) {
+            comb2_lookup(&e, c, b, comb_index(k, b, (unsigned)col));
+            mcxi_fp2_mul(&acc, &acc, &e);
+        }
     }
     *r = acc;
     mcx_wipe(&acc, sizeof acc);
     mcx_wipe(&e, sizeof e);
 }
 
-/* ---- variable time (public inputs only) -------------------------------------------------------- */
+/* ---- variable time (public inputs only) ------------------------------------------------------ */
 
 static void ec_add_vartime(mcxi_ecj *r, const mcxi_ecj *p, const mcxi_ecj *q)
 {
@@ -487,7 +504,7 @@ void mcxi_ec_mul_vartime(mcxi_ecj *r, const mcxi_eca *a, const uint64_t k[16])
     *r = acc;
 }
 
-/* ---- encoding (RFC 6508 §2.1: 0x04 || x || y, each coordinate L = 128 octets) ------------------- */
+/* ---- encoding (RFC 6508 §2.1: 0x04 || x || y, each coordinate L = 128 octets) ---------------- */
 
 mcx_err mcxi_ec_decode(mcxi_eca *r, const uint8_t in[257])
 {
@@ -521,7 +538,7 @@ void mcxi_ec_encode(uint8_t out[257], const mcxi_eca *a)
     mcxi_fp_to_bytes(out + 129, &a->y);
 }
 
-/* ---- one-time tables for P and g ----------------------------------------------------------------- */
+/* ---- one-time tables for P and g ------------------------------------------------------------- */
 
 static struct mcxi_comb *P_comb;
 static struct mcxi_comb2 *g_comb;

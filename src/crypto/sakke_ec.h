@@ -17,21 +17,25 @@ typedef struct {
     mcxi_fp x, y; /* affine, Montgomery form */
 } mcxi_eca;
 
-/* Comb parameters: W teeth spaced D bits apart cover W*D >= 1022 scalar bits (q < 2^1022). */
+/* Comb parameters (Lim-Lee): V blocks of W teeth spaced D bits apart cover W*V*D >= 1022 scalar
+ * bits (q < 2^1022); per column one doubling and V table additions per base. */
 #ifndef MCXI_COMB_W
 #define MCXI_COMB_W 8
 #endif
-#define MCXI_COMB_D ((1022 + MCXI_COMB_W - 1) / MCXI_COMB_W)
-#define MCXI_COMB_N ((1u << MCXI_COMB_W) - 1) /* entries 1 .. 2^W-1 */
+#ifndef MCXI_COMB_V
+#define MCXI_COMB_V 2
+#endif
+#define MCXI_COMB_D ((1022 + MCXI_COMB_W * MCXI_COMB_V - 1) / (MCXI_COMB_W * MCXI_COMB_V))
+#define MCXI_COMB_N ((1u << MCXI_COMB_W) - 1) /* entries 1 .. 2^W-1 per block */
 
-/** Fixed-base comb table of a point B: t[j-1] = sum over set bits i of j of [2^(i*D)]B. */
+/** Fixed-base comb table of a point B: t[b][j-1] = sum over set bits i of j of [2^((bW+i)D)]B. */
 struct mcxi_comb {
-    mcxi_eca t[MCXI_COMB_N];
+    mcxi_eca t[MCXI_COMB_V][MCXI_COMB_N];
 };
 
-/** Fixed-base comb table for powers of an F_p^2 element u: t[j] = prod over bits i of j of u^(2^(i*D)). */
+/** Comb table for powers of u in F_p^2: t[b][j] = prod over bits i of j of u^(2^((bW+i)D)). */
 struct mcxi_comb2 {
-    mcxi_fp2 t[MCXI_COMB_N + 1];
+    mcxi_fp2 t[MCXI_COMB_V][MCXI_COMB_N + 1];
 };
 
 /* The RFC 6509 parameter-set-1 constants (Montgomery form). */
