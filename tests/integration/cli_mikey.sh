@@ -76,6 +76,7 @@ for m in alice bob; do
       --signer sip:alice@example.org --at $AT gsk.sdp)
   [ "$(echo "$o" | get gsk)" = "$(echo "$g" | get gsk)" ] || fail "GSK ($m)"
 done
+"$B" mikey dump --gmk "$key" --gmk-id "$kid" --cert cert.xml gsk.sdp | grep -q "GSK  *$(echo "$g" | get gsk)" || fail "dump GSK"
 set +e
 "$B" mikey gsk-open --gmk "$key" --gmk-id "$kid" --cert cert.xml --signer sip:bob@example.org --at $AT gsk.sdp 2>/dev/null
 [ $? = 1 ] || fail "unacceptable GSK signer"

@@ -374,18 +374,95 @@ static size_t prefix_len(const struct mcx_mikey_msg *m, size_t k)
     return e == MCX_OK || e == MCX_ERR_BUFFER_SMALL ? l : 0;
 }
 
+struct dump_gmk {
+    uint8_t gmk[16];
+    uint32_t id;
+};
+
+static mcx_err dump_lookup(void *arg, uint32_t id, uint8_t gmk[16])
+{
+    const struct dump_gmk *g = arg;
+    if (id != g->id)
+        return MCX_ERR_NOT_FOUND;
+    memcpy(gmk, g->gmk, 16);
+    return MCX_OK;
+}
+
+/* GSK message: verify (signature when --cert is given) and decrypt with --gmk/--gmk-id. */
+static int dump_gsk(const char *cmd, const struct cli_args *a, const uint8_t *msg, size_t len,
+                    const struct mcx_mikey_msg *m)
+{
+    struct dump_gmk g;
+    const char *gi = cli_require(a, cmd, "gmk-id");
+    int rc;
+    if (gi == NULL)
+        return CLI_USAGE;
+    if ((rc = cli_hex_exact(cmd, "--gmk", cli_get(a, "gmk"), g.gmk, 16)) != CLI_OK ||
+        (rc = cli_key_id(cmd, "--gmk-id", gi, &g.id)) != CLI_OK)
+        return rc;
+    struct mcx_gsk_process_args pa;
+    memset(&pa, 0, sizeof pa);
+    pa.lookup = dump_lookup;
+    pa.lookup_arg = &g;
+    mcx_mikey_ctx *ctx = NULL;
+    if (cli_get(a, "cert") != NULL) {
+        struct cli_keys k;
+        if ((rc = cli_keys_load(cmd, a, 1, &k)) == CLI_OK)
+            rc = cli_keys_ctx(cmd, &k, &ctx);
+        cli_keys_wipe(&k);
+        if (rc != CLI_OK)
+            return rc;
+        pa.verifier = ctx;
+    }
+    pa.now = (int64_t)(m->p[0].u.t.value >> 32) - (int64_t)MCX_NTP_UNIX_OFFSET;
+    if (cli_get(a, "at") != NULL && (rc = cli_time_or_now(cmd, a, &pa.now)) != CLI_OK) {
+        mcx_mikey_ctx_free(ctx);
+        return rc;
+    }
+    struct mcx_gsk_result r;
+    mcx_err e = mcx_gsk_process(&pa, msg, len, &r);
+    mcx_mikey_ctx_free(ctx);
+    mcx_wipe(&g, sizeof g);
+    char *kh = e == MCX_OK ? cli_hex_str(r.gsk, 16) : NULL;
+    if (a->json) {
+        printf(", \"verification\": {\"result\": \"%s\"", e == MCX_OK ? "ok" : mcx_errname(e));
+        if (e == MCX_OK) {
+            printf(", \"gsk\": \"%s\", \"gsk_id\": \"%08x\", \"signed\": %s, \"signer\": ",
+                   kh ? kh : "", r.gsk_id, r.signed_msg ? "true" : "false");
+            cli_json_string(stdout, r.signer_uri);
+        }
+        printf("}");
+    } else {
+        printf("verification: %s\n", e == MCX_OK ? "OK (MAC valid, GSK decrypted)" : mcx_errname(e));
+        if (e == MCX_OK)
+            printf("  GSK                %s\n  GSK-ID (MKI)       %08x\n  signed             %s%s%s\n",
+                   kh ? kh : "", r.gsk_id, r.signed_msg ? "yes, by " : "no", r.signed_msg ? r.signer_uri : "", "");
+    }
+    if (kh != NULL) {
+        mcx_wipe(kh, strlen(kh));
+        free(kh);
+    }
+    mcx_wipe(&r, sizeof r);
+    if (e == MCX_OK)
+        return CLI_OK;
+    return e == MCX_ERR_VERIFY || e == MCX_ERR_MIKEY_SIGNER ? CLI_VERIFY_FAILED : CLI_USAGE;
+}
+
 int mikey_cmd_dump(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS, {"at", 1, 0}, {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS, {"at", 1, 0}, {"gmk", 1, 0},
+                                              {"gmk-id", 1, 0}, {NULL, 0, 0}};
     const char *cmd = "mikey dump";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
     if (rc != CLI_OK)
         return rc;
     if (a.npos != 1) {
-        fprintf(stderr, "usage: mcxsec mikey dump [--json] [--cert CERT.xml --keyset KEYSET.xml [--at TIME]] FILE|-\n"
+        fprintf(stderr, "usage: mcxsec mikey dump [--json] [--cert CERT.xml --keyset KEYSET.xml [--at TIME]]\n"
+                        "                         [--gmk HEX --gmk-id HEX] FILE|-\n"
                         "  Decodes a MIKEY message (raw, hex, base64 or SDP a=key-mgmt:mikey, auto-detected).\n"
-                        "  With --cert/--keyset it also verifies and decrypts it and PRINTS THE KEY.\n");
+                        "  With --cert/--keyset (I_MESSAGE) or --gmk/--gmk-id (GSK message) it also verifies\n"
+                        "  and decrypts it and PRINTS THE KEY.\n");
         return CLI_USAGE;
     }
     uint8_t *msg = NULL;
@@ -414,7 +491,7 @@ int mikey_cmd_dump(int argc, char **argv)
     if (a.json)
         printf("]");
     rc = CLI_OK;
-    if (cli_get(&a, "cert") != NULL) {
+    if (cli_get(&a, "cert") != NULL && m.hdr.data_type == MCX_MIKEY_DT_SAKKE) {
         struct cli_keys k;
         mcx_mikey_ctx *ctx = NULL;
         int64_t now = 0;
@@ -493,6 +570,8 @@ int mikey_cmd_dump(int argc, char **argv)
         }
         mcx_mikey_ctx_free(ctx);
     }
+    if (rc == CLI_OK && m.hdr.data_type == MCX_MIKEY_DT_PSK_INIT && cli_get(&a, "gmk") != NULL)
+        rc = dump_gsk(cmd, &a, msg, len, &m);
     if (a.json)
         printf("}\n");
     free(msg);
