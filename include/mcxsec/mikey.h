@@ -297,6 +297,16 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_process(mcx_mikey_ctx *ctx, const uint8
                                                  int expect, int64_t now,
                                                  struct mcx_mikey_result *res);
 
+/**
+ * Identity-hiding post-check (TS 33.180 E.7): once the initiator's URI is learnt by other means
+ * (e.g. encrypted signalling), confirm that it is the identity that signed a processed message:
+ * UID(uri, initiator's KMS = kms_uri or the home KMS when NULL, key period of res->t_ntp) must equal
+ * res->initiator_uid. MCX_OK, or MCX_ERR_MIKEY_IDENTITY; MCX_ERR_MIKEY_KMS for an unknown KMS.
+ */
+MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_check_initiator(const mcx_mikey_ctx *ctx,
+                                                         const struct mcx_mikey_result *res,
+                                                         const char *uri, const char *kms_uri);
+
 /* ============================ 3. GSK (direct-mode groups) ========================================= */
 
 /** Signer policy for GSK messages: return 1 to accept the signer URI/UID, 0 to reject. */

@@ -615,3 +615,18 @@ out:
     free(m);
     return rc;
 }
+
+mcx_err mcx_mikey_check_initiator(const mcx_mikey_ctx *c, const struct mcx_mikey_result *res,
+                                  const char *uri, const char *kms_uri)
+{
+    if (c == NULL || res == NULL || uri == NULL)
+        return MCX_ERR_ARG;
+    const struct mcxi_kms *k = &c->kms[0];
+    if (kms_uri != NULL && (k = mcxi_mikey_find_kms(c, (const uint8_t *)kms_uri, strlen(kms_uri))) == NULL)
+        return MCX_ERR_MIKEY_KMS;
+    uint8_t uid[32];
+    mcx_err rc = mcxi_mikey_uid_at(k, (const uint8_t *)uri, strlen(uri), res->t_ntp >> 32, uid);
+    if (rc != MCX_OK)
+        return rc == MCX_ERR_MIKEY_TIME ? rc : MCX_ERR_MIKEY_IDENTITY;
+    return memcmp(uid, res->initiator_uid, 32) == 0 ? MCX_OK : MCX_ERR_MIKEY_IDENTITY;
+}

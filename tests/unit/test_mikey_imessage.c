@@ -122,6 +122,11 @@ static void test_golden_gmk(void **state)
     assert_int_equal(vec_get_hex(SW, "gms", "user_id", uid, 32), 32);
     assert_memory_equal(r.initiator_uid, uid, 32);
     assert_string_equal(r.initiator_uri, ""); /* hidden identity (role 8) */
+    /* E.7 post-check once the URI is known */
+    assert_int_equal(mcx_mikey_check_initiator(c, &r, "gms@streamwide.com", NULL), MCX_OK);
+    assert_int_equal(mcx_mikey_check_initiator(c, &r, "sip:mallory@streamwide.com", NULL),
+                     MCX_ERR_MIKEY_IDENTITY);
+    assert_int_equal(mcx_mikey_check_initiator(c, &r, "gms@streamwide.com", "kms.x"), MCX_ERR_MIKEY_KMS);
     assert_int_equal(r.has_params, 1);
     assert_int_equal(r.params.key_type, MCX_PURPOSE_GMK);
     assert_int_equal(r.params.status, MCX_KEY_STATUS_NOT_REVOKED);
