@@ -966,20 +966,24 @@ static void kx_w_time(struct kx_w *w, const char *name, int64_t t)
     kx_w_elem(w, name, b);
 }
 
+/* Branch-free, table-free hex digit of a nibble (keys are secret): '0'..'9', 'a'..'f'. */
+static char kx_hexdigit(unsigned v)
+{
+    /* (9 - v) >> 8 is all ones exactly when v > 9 (v <= 15), adding 'a' - '0' - 10 = 39 */
+    return (char)(v + 48u + (((9u - v) >> 8) & 39u));
+}
+
 static void kx_w_hex(struct kx_w *w, const char *name, const uint8_t *p, size_t n)
 {
-    static const char digits[] = "0123456789abcdef";
     kx_w_str(w, "  <");
     kx_w_str(w, name);
     kx_w_str(w, ">");
     kx_w_reserve(w, 2 * n);
     if (w->err)
         return;
-    /* Index by the nibble: the table is 16 bytes inside one cache line, and the hexBinary text of
-     * a key is secret only as long as the document is, which the caller wipes. */
     for (size_t i = 0; i < n; i++) {
-        w->p[w->len++] = digits[p[i] >> 4];
-        w->p[w->len++] = digits[p[i] & 15];
+        w->p[w->len++] = kx_hexdigit(p[i] >> 4);
+        w->p[w->len++] = kx_hexdigit(p[i] & 15u);
     }
     w->p[w->len] = '\0';
     kx_w_str(w, "</");
