@@ -1,0 +1,226 @@
+/*
+ * Unit tests of KMS access-token verification (services/kms/lib/auth.c): a valid ES256 token is
+ * accepted and yields the MC service ID; every refusal case is refused: alg none, HS256 signed with
+ * the public key as HMAC secret (algorithm confusion), a flipped signature bit, another key,
+ * wrong issuer, wrong audience, expired, not yet valid, missing identity claim, missing scope,
+ * garbage; and the rate limiter's per-client and global buckets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <jwt.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "auth.h"
+#include "ratelimit.h"
+
+static char priv_pem[4096], pub_pem[4096], other_priv[4096];
+
+static void pem_pair(char *priv, char *pub)
+{
+    EVP_PKEY *k = EVP_EC_gen("P-256");
+    assert_non_null(k);
+    BIO *b = BIO_new(BIO_s_mem());
+    assert_int_equal(PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL), 1);
+    int n = BIO_read(b, priv, 4095);
+    priv[n > 0 ? n : 0] = '\0';
+    BIO_free(b);
+    if (pub != NULL) {
+        b = BIO_new(BIO_s_mem());
+        assert_int_equal(PEM_write_bio_PUBKEY(b, k), 1);
+        n = BIO_read(b, pub, 4095);
+        pub[n > 0 ? n : 0] = '\0';
+        BIO_free(b);
+    }
+    EVP_PKEY_free(k);
+}
+
+static void cfg_init(struct kms_auth_cfg *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->issuer, sizeof c->issuer, "https://idms.example.org");
+    snprintf(c->audience, sizeof c->audience, "kms.example.org");
+    snprintf(c->scope, sizeof c->scope, "3gpp:mc:ptt_key_management_service");
+    snprintf(c->id_claim, sizeof c->id_claim, "mcptt_id");
+    snprintf(c->alg, sizeof c->alg, "ES256");
+    c->max_skew = 30;
+    c->key = (unsigned char *)strdup(pub_pem);
+    c->key_len = strlen(pub_pem);
+}
+
+static char *mint(const char *priv, const char *iss, const char *aud, const char *id, const char *scope,
+                  int64_t now, int64_t life)
+{
+    char *t = NULL;
+    assert_int_equal(kms_auth_mint("ES256", (const unsigned char *)priv, strlen(priv), iss, aud, "sub1",
+                                   "mcptt_id", id, scope, now, life, &t),
+                     MCX_OK);
+    return t;
+}
+
+static mcx_err check(const struct kms_auth_cfg *c, const char *tok, int64_t now, char *id)
+{
+    char why[160];
+    return kms_auth_verify(c, tok, strlen(tok), now, id, why, sizeof why);
+}
+
+static void test_valid_and_claims(void **state)
+{
+    (void)state;
+    struct kms_auth_cfg c;
+    char id[KMS_ID_MAX];
+    int64_t now = (int64_t)time(NULL);
+    const char *SC = "openid 3gpp:mc:ptt_key_management_service";
+    cfg_init(&c);
+    char *t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", SC, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_OK);
+    assert_string_equal(id, "sip:alice@example.org");
+    /* expired (beyond the skew), and within the skew */
+    assert_int_equal(check(&c, t, now + 600 + 31, id), MCX_ERR_AUTH);
+    assert_int_equal(check(&c, t, now + 600 + 29, id), MCX_OK);
+    /* not yet valid */
+    assert_int_equal(check(&c, t, now - 31, id), MCX_ERR_AUTH);
+    /* the last signature character with non-zero unused bits: same octets, non-canonical */
+    size_t n = strlen(t);
+    char last = t[n - 1];
+    t[n - 1] = (char)(last == 'A' ? 'B' : last == 'Q' ? 'R' : last == 'g' ? 'h' : last == 'w' ? 'x' : last);
+    if (t[n - 1] != last)
+        assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    t[n - 1] = last;
+    assert_int_equal(check(&c, t, now, id), MCX_OK);
+    /* a flipped bit in the signature */
+    t[n - 5] = t[n - 5] == 'A' ? 'B' : 'A';
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    /* wrong issuer / audience / signer / scope / identity */
+    t = mint(priv_pem, "https://evil.example.org", c.audience, "sip:alice@example.org", SC, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    t = mint(priv_pem, c.issuer, "other-kms", "sip:alice@example.org", SC, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    t = mint(other_priv, c.issuer, c.audience, "sip:alice@example.org", SC, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", "openid", now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_FORBIDDEN);
+    free(t);
+    t = mint(priv_pem, c.issuer, c.audience, "", SC, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    /* garbage */
+    assert_int_equal(check(&c, "not-a-token", now, id), MCX_ERR_AUTH);
+    assert_int_equal(check(&c, "a.b.c", now, id), MCX_ERR_AUTH);
+    assert_int_equal(check(&c, "", now, id), MCX_ERR_AUTH);
+    kms_auth_cfg_free(&c);
+}
+
+static void test_alg_confusion(void **state)
+{
+    (void)state;
+    struct kms_auth_cfg c;
+    char id[KMS_ID_MAX];
+    int64_t now = (int64_t)time(NULL);
+    cfg_init(&c);
+    jwt_t *j = NULL;
+    /* HS256 keyed with the public PEM: would verify if the algorithm were not pinned. */
+    assert_int_equal(jwt_new(&j), 0);
+    jwt_add_grant(j, "iss", c.issuer);
+    jwt_add_grant(j, "aud", c.audience);
+    jwt_add_grant(j, "mcptt_id", "sip:mallory@example.org");
+    jwt_add_grant(j, "scope", c.scope);
+    jwt_add_grant_int(j, "exp", (long)(now + 600));
+    assert_int_equal(jwt_set_alg(j, JWT_ALG_HS256, (const unsigned char *)pub_pem, (int)strlen(pub_pem)), 0);
+    char *t = jwt_encode_str(j);
+    assert_non_null(t);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    /* alg none */
+    assert_int_equal(jwt_set_alg(j, JWT_ALG_NONE, NULL, 0), 0);
+    t = jwt_encode_str(j);
+    assert_non_null(t);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    jwt_free(j);
+    /* an RS256-configured KMS refuses ES256 tokens */
+    snprintf(c.alg, sizeof c.alg, "RS256");
+    t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    kms_auth_cfg_free(&c);
+}
+
+static void test_token_cache(void **state)
+{
+    (void)state;
+    struct kms_auth_cfg c;
+    char id[KMS_ID_MAX], why[160];
+    int64_t now = (int64_t)time(NULL);
+    cfg_init(&c);
+    struct kms_token_cache *tc = kms_token_cache_new();
+    assert_non_null(tc);
+    char *t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", c.scope, now, 600);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_OK);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now + 1, id, why, sizeof why), MCX_OK);
+    assert_string_equal(id, "sip:alice@example.org");
+    /* the time window is re-checked on a cache hit */
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now + 700, id, why, sizeof why), MCX_ERR_AUTH);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now - 100, id, why, sizeof why), MCX_ERR_AUTH);
+    /* a modified token misses the cache and fails verification */
+    size_t n = strlen(t);
+    t[n - 5] = t[n - 5] == 'A' ? 'B' : 'A';
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, n, now, id, why, sizeof why), MCX_ERR_AUTH);
+    free(t);
+    /* refusals are not cached: a scope-less token stays refused */
+    t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", "openid", now, 600);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_ERR_FORBIDDEN);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_ERR_FORBIDDEN);
+    free(t);
+    kms_token_cache_clear(tc);
+    kms_token_cache_free(tc);
+    kms_auth_cfg_free(&c);
+}
+
+static void test_ratelimit(void **state)
+{
+    (void)state;
+    static struct kms_ratelimit rl;
+    kms_rl_init(&rl, 1, 3, 0, 1);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(kms_rl_take(&rl, "sip:a", 100.0), KMS_RL_OK);
+    assert_int_equal(kms_rl_take(&rl, "sip:a", 100.0), KMS_RL_CLIENT);
+    assert_int_equal(kms_rl_take(&rl, "sip:b", 100.0), KMS_RL_OK); /* others unaffected */
+    assert_int_equal(kms_rl_take(&rl, "sip:a", 101.1), KMS_RL_OK);  /* refilled */
+    kms_rl_set(&rl, 0, 1, 2, 2);
+    assert_int_equal(kms_rl_take(&rl, "x", 200.0), KMS_RL_OK);
+    assert_int_equal(kms_rl_take(&rl, "y", 200.0), KMS_RL_OK);
+    assert_int_equal(kms_rl_take(&rl, "z", 200.0), KMS_RL_GLOBAL);
+    kms_rl_destroy(&rl);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    pem_pair(priv_pem, pub_pem);
+    pem_pair(other_priv, NULL);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_and_claims),
+        cmocka_unit_test(test_alg_confusion),
+        cmocka_unit_test(test_token_cache),
+        cmocka_unit_test(test_ratelimit),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,208 @@
+/*
+ * Unit tests of the KMS storage core (services/kms/lib): schema, users/grants/domains, key-set
+ * storage first-writer-wins, the audit hash chain (edit, delete and truncate are detected), and the
+ * sealing of master secrets and key sets (wrong KEK / passphrase / AAD rejected). Runs on SQLite,
+ * and on PostgreSQL too when $MCXSEC_TEST_PG_URL names a scratch database.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "kmsdb.h"
+#include "secrets.h"
+
+static char dbdir[] = "/tmp/mcx_kms_store_XXXXXX";
+
+static struct kms_store *open_fresh(const char *name)
+{
+    char url[512], err[256];
+    struct kms_store *s = NULL;
+    const char *pg = getenv("MCXSEC_TEST_PG_URL");
+    if (pg != NULL && *pg && strcmp(name, "pg") == 0) {
+        assert_int_equal(kms_store_open(pg, &s, err, sizeof err), MCX_OK);
+        assert_int_equal(s->ops->script(s, "DROP TABLE IF EXISTS meta, community, users, grants, domains,"
+                                           " keysets, audit, audit_head"), MCX_OK);
+        kms_store_close(s);
+        assert_int_equal(kms_store_open(pg, &s, err, sizeof err), MCX_OK);
+        return s;
+    }
+    snprintf(url, sizeof url, "sqlite:%s/%s.db", dbdir, name);
+    mcx_err rc = kms_store_open(url, &s, err, sizeof err);
+    if (rc != MCX_OK)
+        fprintf(stderr, "%s\n", err);
+    assert_int_equal(rc, MCX_OK);
+    return s;
+}
+
+static void run_model(struct kms_store *s)
+{
+    struct kms_user u;
+    assert_int_equal(kmsdb_user_add(s, "sip:alice@example.org", KMS_USER, "t"), MCX_OK);
+    assert_int_equal(kmsdb_user_add(s, "sip:alice@example.org", KMS_USER, "t"), MCX_ERR_STATE);
+    assert_int_equal(kmsdb_user_add(s, "sip:gms@example.org", KMS_GMS, "t"), MCX_OK);
+    assert_int_equal(kmsdb_user_get(s, "sip:alice@example.org", &u), MCX_OK);
+    assert_int_equal(u.revoked, 0);
+    assert_int_equal(kmsdb_user_get(s, "sip:nobody@example.org", &u), MCX_ERR_NOT_FOUND);
+    /* grants */
+    assert_int_equal(kmsdb_grant(s, "sip:gms@example.org", "identity", "sip:g1@example.org", "t"), MCX_OK);
+    assert_int_equal(kmsdb_grant_check(s, "sip:gms@example.org", "identity", "sip:g1@example.org"), MCX_OK);
+    assert_int_equal(kmsdb_grant_check(s, "sip:gms@example.org", "identity", "sip:g2@example.org"),
+                     MCX_ERR_FORBIDDEN);
+    assert_int_equal(kmsdb_grant_check(s, "sip:alice@example.org", "identity", "sip:g1@example.org"),
+                     MCX_ERR_FORBIDDEN);
+    assert_int_equal(kmsdb_grant(s, "sip:gms@example.org", "bogus", "x", "t"), MCX_ERR_ARG);
+    /* key sets: the first stored wins */
+    struct kms_stored_keyset a, b, got;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.period_no = b.period_no = 7;
+    a.pvt[0] = 0x04;
+    a.pvt[1] = 0xAA;
+    b.pvt[0] = 0x04;
+    b.pvt[1] = 0xBB;
+    a.sealed[0] = 1;
+    b.sealed[0] = 2;
+    assert_int_equal(kmsdb_keyset_put(s, "sip:alice@example.org", &a), MCX_OK);
+    assert_int_equal(kmsdb_keyset_put(s, "sip:alice@example.org", &b), MCX_OK);
+    assert_int_equal(b.pvt[1], 0xAA); /* b was replaced by the stored a */
+    assert_int_equal(b.sealed[0], 1);
+    assert_int_equal(kmsdb_keyset_get(s, "sip:alice@example.org", 7, &got), MCX_OK);
+    assert_int_equal(got.revoked, 0);
+    assert_int_equal(kmsdb_keyset_get(s, "sip:alice@example.org", 8, &got), MCX_ERR_NOT_FOUND);
+    /* revocation marks the user and its key sets */
+    assert_int_equal(kmsdb_user_revoke(s, "sip:alice@example.org", "t"), MCX_OK);
+    assert_int_equal(kmsdb_user_revoke(s, "sip:nobody@example.org", "t"), MCX_ERR_NOT_FOUND);
+    assert_int_equal(kmsdb_user_get(s, "sip:alice@example.org", &u), MCX_OK);
+    assert_int_equal(u.revoked, 1);
+    assert_int_equal(kmsdb_keyset_get(s, "sip:alice@example.org", 7, &got), MCX_OK);
+    assert_int_equal(got.revoked, 1);
+    /* audit chain */
+    uint64_t n = 0;
+    int64_t bad = 0;
+    uint8_t head[32];
+    assert_int_equal(kms_audit(s, "t", "report", "sip:x", "detail", "ok"), MCX_OK);
+    assert_int_equal(kms_audit_verify(s, &n, &bad, head), MCX_OK);
+    assert_int_equal(n, 5); /* 2 adds, 1 grant, 1 revoke, 1 report (refused changes are not logged here) */
+}
+
+static void tamper(struct kms_store *s, const char *sql, int64_t expect_bad)
+{
+    uint64_t n = 0;
+    int64_t bad = 0;
+    assert_int_equal(kms_store_exec(s, sql, NULL, 0, NULL, NULL, NULL), MCX_OK);
+    assert_int_equal(kms_audit_verify(s, &n, &bad, NULL), MCX_ERR_VERIFY);
+    assert_int_equal(bad, expect_bad);
+}
+
+static void test_model_sqlite(void **state)
+{
+    (void)state;
+    struct kms_store *s = open_fresh("model");
+    run_model(s);
+    assert_int_equal(s->ops->integrity(s), MCX_OK);
+    tamper(s, "UPDATE audit SET detail = 'edited' WHERE seq = 3", 3);
+    kms_store_close(s);
+    s = open_fresh("del");
+    run_model(s);
+    tamper(s, "DELETE FROM audit WHERE seq = 2", 3);
+    kms_store_close(s);
+    s = open_fresh("trunc");
+    run_model(s);
+    tamper(s, "DELETE FROM audit WHERE seq = 5", 5);
+    kms_store_close(s);
+}
+
+static void test_model_pg(void **state)
+{
+    (void)state;
+    const char *pg = getenv("MCXSEC_TEST_PG_URL");
+    if (pg == NULL || *pg == '\0') {
+        fprintf(stderr, "skipping PostgreSQL half: MCXSEC_TEST_PG_URL not set "
+                        "(tests/integration/kms_pg.sh runs it against a real server)\n");
+        skip();
+    }
+    struct kms_store *s = open_fresh("pg");
+    run_model(s);
+    assert_int_equal(s->ops->integrity(s), MCX_OK);
+    tamper(s, "UPDATE audit SET detail = 'edited' WHERE seq = 3", 3);
+    kms_store_close(s);
+}
+
+static void test_seal(void **state)
+{
+    (void)state;
+    uint8_t master[KMS_MASTER_BYTES], back[KMS_MASTER_BYTES], blob[KMS_SEALED_SECRETS_MAX];
+    size_t len = sizeof blob;
+    char err[256], kekpath[300];
+    for (size_t i = 0; i < sizeof master; i++)
+        master[i] = (uint8_t)i;
+    struct kms_kek_source pw = {NULL, "correct horse battery"};
+    assert_int_equal(kms_master_seal(&pw, "kms.example.org", master, blob, &len, err, sizeof err), MCX_OK);
+    assert_int_equal(kms_master_open(&pw, "kms.example.org", blob, len, back, err, sizeof err), MCX_OK);
+    assert_memory_equal(master, back, sizeof master);
+    struct kms_kek_source wrong = {NULL, "wrong horse battery"};
+    assert_int_equal(kms_master_open(&wrong, "kms.example.org", blob, len, back, err, sizeof err),
+                     MCX_ERR_VERIFY);
+    assert_int_equal(kms_master_open(&pw, "kms.other.org", blob, len, back, err, sizeof err), MCX_ERR_VERIFY);
+    blob[len - 1] ^= 1;
+    assert_int_equal(kms_master_open(&pw, "kms.example.org", blob, len, back, err, sizeof err), MCX_ERR_VERIFY);
+    /* KEK file: must be 0600 */
+    snprintf(kekpath, sizeof kekpath, "%s/kek", dbdir);
+    FILE *f = fopen(kekpath, "w");
+    assert_non_null(f);
+    fprintf(f, "%s\n", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    fclose(f);
+    chmod(kekpath, 0644);
+    struct kms_kek_source file = {kekpath, NULL};
+    len = sizeof blob;
+    assert_int_equal(kms_master_seal(&file, "kms.example.org", master, blob, &len, err, sizeof err),
+                     MCX_ERR_FORBIDDEN);
+    chmod(kekpath, 0600);
+    len = sizeof blob;
+    assert_int_equal(kms_master_seal(&file, "kms.example.org", master, blob, &len, err, sizeof err), MCX_OK);
+    assert_int_equal(kms_master_open(&file, "kms.example.org", blob, len, back, err, sizeof err), MCX_OK);
+    assert_memory_equal(master, back, sizeof master);
+    /* key sets */
+    uint8_t key[32], ssk[32], rsk[257], ssk2[32], rsk2[257], sealed[KMS_SEALED_KEYSET_BYTES];
+    assert_int_equal(kms_storage_key(master, key), MCX_OK);
+    memset(ssk, 0x11, sizeof ssk);
+    memset(rsk, 0x22, sizeof rsk);
+    assert_int_equal(kms_keyset_seal(key, "sip:a@x", 5, ssk, rsk, sealed), MCX_OK);
+    assert_int_equal(kms_keyset_open(key, "sip:a@x", 5, sealed, ssk2, rsk2), MCX_OK);
+    assert_memory_equal(ssk, ssk2, 32);
+    assert_memory_equal(rsk, rsk2, 257);
+    assert_int_equal(kms_keyset_open(key, "sip:b@x", 5, sealed, ssk2, rsk2), MCX_ERR_VERIFY);
+    assert_int_equal(kms_keyset_open(key, "sip:a@x", 6, sealed, ssk2, rsk2), MCX_ERR_VERIFY);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dbdir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_model_sqlite),
+        cmocka_unit_test(test_model_pg),
+        cmocka_unit_test(test_seal),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
