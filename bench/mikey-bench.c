@@ -26,15 +26,16 @@ static void die(const char *what, mcx_err e)
     exit(3);
 }
 
-static void issue(const struct mcx_kms_cert *c, const uint8_t *z, const uint8_t *ksak, const char *uri,
-                  uint64_t period_no, struct mcx_kms_keyset *k)
+static void issue(const struct mcx_kms_cert *c, const uint8_t *z, const uint8_t *ksak,
+                  const char *uri, uint64_t period_no, struct mcx_kms_keyset *k)
 {
     mcx_err e;
     mcx_kms_keyset_init(k);
     snprintf(k->kms_uri, sizeof k->kms_uri, "%s", c->kms_uri);
     snprintf(k->user_uri, sizeof k->user_uri, "%s", uri);
     k->key_period_no = period_no;
-    if ((e = mcx_uid(uri, c->kms_uri, c->user_key_period, c->user_key_offset, period_no, k->user_id)) != MCX_OK ||
+    if ((e = mcx_uid(uri, c->kms_uri, c->user_key_period, c->user_key_offset, period_no,
+                     k->user_id)) != MCX_OK ||
         (e = mcx_sakke_kms_issue(z, k->user_id, 32, k->rsk)) != MCX_OK ||
         (e = mcx_eccsi_kms_issue(ksak, k->user_id, 32, k->ssk, k->pvt)) != MCX_OK)
         die("issue", e);
@@ -51,18 +52,22 @@ int main(int argc, char **argv)
     memcpy(c.kms_uri, "kms.bench.example", 18);
     c.user_key_period = 2592000;
     mcx_err e;
-    if ((e = mcx_sakke_kms_keygen(z, c.pub_enc_key)) != MCX_OK || (e = mcx_eccsi_kms_keygen(ksak, c.pub_auth_key)) != MCX_OK)
+    if ((e = mcx_sakke_kms_keygen(z, c.pub_enc_key)) != MCX_OK ||
+        (e = mcx_eccsi_kms_keygen(ksak, c.pub_auth_key)) != MCX_OK)
         die("keygen", e);
     int64_t now = 1759492800; /* 2025-10-03T12:00:00Z */
     uint64_t no;
-    if ((e = mcx_key_period_no((uint64_t)now + MCX_NTP_UNIX_OFFSET, c.user_key_period, 0, &no)) != MCX_OK)
+    if ((e = mcx_key_period_no((uint64_t)now + MCX_NTP_UNIX_OFFSET, c.user_key_period, 0, &no)) !=
+        MCX_OK)
         die("period", e);
     struct mcx_kms_keyset gk, mk;
     issue(&c, z, ksak, "sip:gms@bench.example", no, &gk);
     issue(&c, z, ksak, "sip:member@bench.example", no, &mk);
     mcx_mikey_ctx *gms = NULL, *mem = NULL;
-    if ((e = mcx_mikey_ctx_new(&gms, &c)) != MCX_OK || (e = mcx_mikey_ctx_add_keyset(gms, &gk)) != MCX_OK ||
-        (e = mcx_mikey_ctx_new(&mem, &c)) != MCX_OK || (e = mcx_mikey_ctx_add_keyset(mem, &mk)) != MCX_OK)
+    if ((e = mcx_mikey_ctx_new(&gms, &c)) != MCX_OK ||
+        (e = mcx_mikey_ctx_add_keyset(gms, &gk)) != MCX_OK ||
+        (e = mcx_mikey_ctx_new(&mem, &c)) != MCX_OK ||
+        (e = mcx_mikey_ctx_add_keyset(mem, &mk)) != MCX_OK)
         die("context", e);
     if ((e = mcx_mikey_ctx_set_replay_capacity(mem, 1 << 16)) != MCX_OK)
         die("replay", e);
@@ -92,7 +97,8 @@ int main(int argc, char **argv)
         t = now_s() - t0;
     } while (t < secs || n < 64);
     double create_rate = (double)n / t;
-    printf("gmk_create_per_s=%.0f (n=%zu, %.2f s, %zu-octet messages)\n", create_rate, n, t, lens[0]);
+    printf("gmk_create_per_s=%.0f (n=%zu, %.2f s, %zu-octet messages)\n", create_rate, n, t,
+           lens[0]);
 
     /* process: distinct messages (the replay cache is large enough); the verifier cache makes the
      * repeated GMS signer cheap, as in a real rekey */
@@ -110,7 +116,8 @@ int main(int argc, char **argv)
             }
             t0 += now_s() - pause;
         }
-        if ((e = mcx_mikey_process(mem, msgs[m % 64], lens[m % 64], MCX_PURPOSE_GMK, now, &r)) != MCX_OK)
+        if ((e = mcx_mikey_process(mem, msgs[m % 64], lens[m % 64], MCX_PURPOSE_GMK, now, &r)) !=
+            MCX_OK)
             die("process", e);
         m++;
         t = now_s() - t0;
@@ -133,18 +140,30 @@ int main(int argc, char **argv)
     struct {
         const char *name;
         int which;
-    } cases[] = {{"sakke_encapsulate", 0}, {"sakke_decapsulate", 1}, {"eccsi_sign", 2}, {"eccsi_verify_cached", 3}};
-    if ((e = mcx_sakke_encapsulate(pub, uid, 32, ssv, sed)) != MCX_OK || (e = mcx_eccsi_sign(sg, msgs[0], 500, sig)) != MCX_OK)
+    } cases[] = {{"sakke_encapsulate", 0},
+                 {"sakke_decapsulate", 1},
+                 {"eccsi_sign", 2},
+                 {"eccsi_verify_cached", 3}};
+    if ((e = mcx_sakke_encapsulate(pub, uid, 32, ssv, sed)) != MCX_OK ||
+        (e = mcx_eccsi_sign(sg, msgs[0], 500, sig)) != MCX_OK)
         die("prime", e);
     for (size_t ci = 0; ci < 4; ci++) {
         size_t k = 0;
         t0 = now_s();
         do {
             switch (cases[ci].which) {
-            case 0: e = mcx_sakke_encapsulate(pub, uid, 32, ssv, sed); break;
-            case 1: e = mcx_sakke_decapsulate(rsk, sed, out); break;
-            case 2: e = mcx_eccsi_sign(sg, msgs[0], 500, sig); break;
-            default: e = mcx_eccsi_verifier_verify(ver, gk.user_id, 32, msgs[0], 500, sig); break;
+            case 0:
+                e = mcx_sakke_encapsulate(pub, uid, 32, ssv, sed);
+                break;
+            case 1:
+                e = mcx_sakke_decapsulate(rsk, sed, out);
+                break;
+            case 2:
+                e = mcx_eccsi_sign(sg, msgs[0], 500, sig);
+                break;
+            default:
+                e = mcx_eccsi_verifier_verify(ver, gk.user_id, 32, msgs[0], 500, sig);
+                break;
             }
             if (e != MCX_OK)
                 die(cases[ci].name, e);
@@ -153,8 +172,8 @@ int main(int argc, char **argv)
         } while (t < secs / 2 || k < 8);
         printf("%s_per_s=%.0f\n", cases[ci].name, (double)k / t);
     }
-    printf("targets: create >= 1200/s %s, process >= 500/s %s\n", create_rate >= 1200 ? "MET" : "NOT MET",
-           process_rate >= 500 ? "MET" : "NOT MET");
+    printf("targets: create >= 1200/s %s, process >= 500/s %s\n",
+           create_rate >= 1200 ? "MET" : "NOT MET", process_rate >= 500 ? "MET" : "NOT MET");
     mcx_sakke_rsk_free(rsk);
     mcx_sakke_pub_free(pub);
     mcx_eccsi_signer_free(sg);

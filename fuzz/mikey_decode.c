@@ -19,8 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mcx_mikey_decode(data, size, &m, &lay) != MCX_OK)
         return 0;
     size_t ol = sizeof out;
-    if (mcx_mikey_encode(&m, out, &ol, &lay2) != MCX_OK || ol != size || memcmp(out, data, size) != 0 ||
-        lay.sig_off != lay2.sig_off || lay.mac_off != lay2.mac_off)
+    if (mcx_mikey_encode(&m, out, &ol, &lay2) != MCX_OK || ol != size ||
+        memcmp(out, data, size) != 0 || lay.sig_off != lay2.sig_off || lay.mac_off != lay2.mac_off)
         abort(); /* encode(decode(m)) == m for every accepted m */
     for (size_t i = 0; i < m.n; i++) {
         if (m.p[i].type == MCX_MIKEY_PT_KEMAC) {

@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&pa, 0, sizeof pa);
     pa.lookup = lookup;
     pa.verifier = sw_alice_ctx();
-    pa.now = 1759492800; /* the worked example's time; T of other inputs is checked with the window */
+    pa.now =
+        1759492800; /* the worked example's time; T of other inputs is checked with the window */
     struct mcx_gsk_result r;
     static const struct mcx_gsk_result zero;
     if (mcx_gsk_process(&pa, data, size, &r) != MCX_OK && memcmp(&r, &zero, sizeof r) != 0)

@@ -2,7 +2,7 @@
 # Issue 3 part of `make demo`: MIKEY-SAKKE group and private keys, and a signed GSK broadcast,
 # narrated, using only the built `mcxsec` CLI. Usage: scripts/demo-mikey.sh BIN_DIR
 set -euo pipefail
-bin=${1:?usage: demo-mikey.sh BIN_DIR}
+bin=$(cd "${1:?usage: demo-mikey.sh BIN_DIR}" && pwd)   # absolute: the demo works in a temp dir
 mcx="$bin/mcxsec"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

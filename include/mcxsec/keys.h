@@ -23,16 +23,23 @@
 extern "C" {
 #endif
 
-#define MCX_KEY_BYTES 16         /**< GMK, PCK, CSK, MuSiK, GSK */
-#define MCX_SRTP_KEY_BYTES 16    /**< SRTP master key */
-#define MCX_SRTP_SALT_BYTES 12   /**< SRTP master salt (AEAD_AES_128_GCM) */
+#define MCX_KEY_BYTES 16       /**< GMK, PCK, CSK, MuSiK, GSK */
+#define MCX_SRTP_KEY_BYTES 16  /**< SRTP master key */
+#define MCX_SRTP_SALT_BYTES 12 /**< SRTP master salt (AEAD_AES_128_GCM) */
 #define MCX_MKI_MAX 8
 
 /** CS-ID values (TS 33.180 Table E.1.3-1, digest §3.3). */
 enum mcx_cs_id {
-    MCX_CS_PRIVATE_INIT = 0, MCX_CS_PRIVATE_RESP = 1, MCX_CS_VIDEO_PRIVATE_INIT = 2,
-    MCX_CS_VIDEO_PRIVATE_RESP = 3, MCX_CS_GROUP = 4, MCX_CS_VIDEO_GROUP = 5, MCX_CS_CSK = 6,
-    MCX_CS_MUSIK = 7, MCX_CS_VIDEO_CSK = 8, MCX_CS_VIDEO_MUSIK = 9,
+    MCX_CS_PRIVATE_INIT = 0,
+    MCX_CS_PRIVATE_RESP = 1,
+    MCX_CS_VIDEO_PRIVATE_INIT = 2,
+    MCX_CS_VIDEO_PRIVATE_RESP = 3,
+    MCX_CS_GROUP = 4,
+    MCX_CS_VIDEO_GROUP = 5,
+    MCX_CS_CSK = 6,
+    MCX_CS_MUSIK = 7,
+    MCX_CS_VIDEO_CSK = 8,
+    MCX_CS_VIDEO_MUSIK = 9,
 };
 
 /**
@@ -42,13 +49,14 @@ enum mcx_cs_id {
  * otherwise; rand: the RAND of the MIKEY message that carried the key (rand_len 1..255).
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_srtp_master(const uint8_t tgk[MCX_KEY_BYTES], uint8_t cs_id,
-                                               uint32_t csb_id, const uint8_t *rand, size_t rand_len,
-                                               uint8_t key[MCX_SRTP_KEY_BYTES],
+                                               uint32_t csb_id, const uint8_t *rand,
+                                               size_t rand_len, uint8_t key[MCX_SRTP_KEY_BYTES],
                                                uint8_t salt[MCX_SRTP_SALT_BYTES]);
 
 /**
  * MKI for SRTP: 4 octets key_id (PCK-ID, CSK-ID, MuSiK-ID, GSK-ID) when guk_id is NULL, else
- * 8 octets GMK-ID || GUK-ID (group call; the GUK-ID of the transmitting member). Returns the length.
+ * 8 octets GMK-ID || GUK-ID (group call; the GUK-ID of the transmitting member). Returns the
+ * length.
  */
 MCX_API size_t mcx_mki(uint32_t key_id, const uint32_t *guk_id, uint8_t mki[MCX_MKI_MAX]);
 /** Parse an MKI of 4 or 8 octets. MCX_ERR_LENGTH otherwise. guk_id is 0 for a 4-octet MKI. */
@@ -69,7 +77,8 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_signalling_key(const uint8_t xpk[MCX_KEY_BYTE
                                                   const char *user_uri, uint8_t fc,
                                                   uint8_t out[MCX_KEY_BYTES]);
 
-/* ---- key parameters (TS 33.180 E.6) ----------------------------------------------------------- */
+/* ---- key parameters (TS 33.180 E.6) -----------------------------------------------------------
+ */
 
 #define MCX_KEY_STATUS_NOT_REVOKED 0x00000001u /**< bit set = key NOT revoked (E.6.9) */
 #define MCX_KEY_STATUS_GATEWAY 0x00000002u     /**< shared with a security gateway */
@@ -79,12 +88,12 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_signalling_key(const uint8_t xpk[MCX_KEY_BYTE
 
 /** The Key Parameters payload content (Table E.6.1-1). Times are 5-octet seconds, 0 = unset. */
 struct mcx_key_params {
-    uint8_t key_type;      /**< = the purpose tag (GMK 0 ... MuSiK 6) */
-    uint32_t status;       /**< MCX_KEY_STATUS_* bits */
-    uint64_t activation;   /**< NTP seconds (1900 epoch), 40 bits; 0 = not given */
-    uint64_t expiry;       /**< NTP seconds, 40 bits; 0 = not given */
+    uint8_t key_type;    /**< = the purpose tag (GMK 0 ... MuSiK 6) */
+    uint32_t status;     /**< MCX_KEY_STATUS_* bits */
+    uint64_t activation; /**< NTP seconds (1900 epoch), 40 bits; 0 = not given */
+    uint64_t expiry;     /**< NTP seconds, 40 bits; 0 = not given */
     char text[MCX_KEY_PARAMS_TEXT_MAX + 1];
-    int has_groups;        /**< Group IDs element present (GMK, MKFC, MuSiK) */
+    int has_groups; /**< Group IDs element present (GMK, MKFC, MuSiK) */
     size_t n_groups;
     char groups[MCX_KEY_PARAMS_MAX_GROUPS][MCX_KEY_PARAMS_GROUP_MAX];
 };
@@ -92,7 +101,8 @@ struct mcx_key_params {
 /** Encode the Key Parameters content. *out_len: in capacity, out used. */
 MCX_API MCX_MUST_CHECK mcx_err mcx_key_params_encode(const struct mcx_key_params *kp, uint8_t *out,
                                                      size_t *out_len);
-/** Decode (strict: every length checked, no trailing octets). MCX_ERR_MIKEY_PARAMS when malformed. */
+/** Decode (strict: every length checked, no trailing octets). MCX_ERR_MIKEY_PARAMS when malformed.
+ */
 MCX_API MCX_MUST_CHECK mcx_err mcx_key_params_decode(const uint8_t *in, size_t len,
                                                      struct mcx_key_params *kp);
 
@@ -102,13 +112,15 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_key_params_decode(const uint8_t *in, size_t l
  * | IV(16) | DPPK-ID(4) | 0x00 | len(2) | AES-GCM(DPCK, IV, AAD = the 32 header octets).
  * iv: 16 octets or NULL for random. date_ntp: header date/time (NTP seconds, 40 bits).
  */
-MCX_API MCX_MUST_CHECK mcx_err mcx_key_params_seal(const uint8_t dppk[MCX_KEY_BYTES], uint32_t dppk_id,
-                                                   const struct mcx_key_params *kp, uint64_t date_ntp,
-                                                   const uint8_t *iv, uint8_t *out, size_t *out_len);
+MCX_API MCX_MUST_CHECK mcx_err mcx_key_params_seal(const uint8_t dppk[MCX_KEY_BYTES],
+                                                   uint32_t dppk_id,
+                                                   const struct mcx_key_params *kp,
+                                                   uint64_t date_ntp, const uint8_t *iv,
+                                                   uint8_t *out, size_t *out_len);
 /** Open a protected Key Parameters payload. MCX_ERR_VERIFY when the tag fails; MCX_ERR_MIKEY_PARAMS
  *  when malformed or the DPPK-ID differs. */
-MCX_API MCX_MUST_CHECK mcx_err mcx_key_params_open(const uint8_t dppk[MCX_KEY_BYTES], uint32_t dppk_id,
-                                                   const uint8_t *in, size_t len,
+MCX_API MCX_MUST_CHECK mcx_err mcx_key_params_open(const uint8_t dppk[MCX_KEY_BYTES],
+                                                   uint32_t dppk_id, const uint8_t *in, size_t len,
                                                    struct mcx_key_params *kp);
 
 #ifdef __cplusplus

@@ -3,7 +3,8 @@
  *   1. a strict, zero-copy codec for every MIKEY payload MCX uses (RFC 3830, RFC 6043, RFC 6509,
  *      TS 33.180 Annex E);
  *   2. MIKEY-SAKKE I_MESSAGEs (RFC 6509 + TS 33.180 Annex E) for every MCX key purpose: create and
- *      process, with all receiver checks (signature, identities, KMS, time window, replay, purpose);
+ *      process, with all receiver checks (signature, identities, KMS, time window, replay,
+ * purpose);
  *   3. GSK messages for direct-mode groups: RFC 3830 pre-shared-key I_MESSAGEs under the GMK,
  *      optionally ECCSI-signed (format defined in docs/gsk-format.md).
  * Formats and field meanings: docs/mikey.md. The library does no I/O.
@@ -23,14 +24,15 @@
 extern "C" {
 #endif
 
-/* ================================ 1. codec ======================================================= */
+/* ================================ 1. codec =======================================================
+ */
 
-#define MCX_MIKEY_MAX_MSG 8192        /**< longest message accepted or produced */
-#define MCX_MIKEY_MAX_PAYLOADS 24     /**< payloads after HDR */
-#define MCX_MIKEY_MAX_CS 8            /**< crypto sessions in the HDR CS ID map */
-#define MCX_MIKEY_MAX_POLICIES 8      /**< policy numbers per GENERIC-ID crypto session */
-#define MCX_MIKEY_MAX_ID 1024         /**< longest IDR / ID value */
-#define MCX_MIKEY_MAX_GEXT 2048       /**< longest General Extension data */
+#define MCX_MIKEY_MAX_MSG 8192    /**< longest message accepted or produced */
+#define MCX_MIKEY_MAX_PAYLOADS 24 /**< payloads after HDR */
+#define MCX_MIKEY_MAX_CS 8        /**< crypto sessions in the HDR CS ID map */
+#define MCX_MIKEY_MAX_POLICIES 8  /**< policy numbers per GENERIC-ID crypto session */
+#define MCX_MIKEY_MAX_ID 1024     /**< longest IDR / ID value */
+#define MCX_MIKEY_MAX_GEXT 2048   /**< longest General Extension data */
 
 /** Payload type numbers ("next payload", RFC 3830 §6.1, RFC 6043, RFC 6509). */
 enum mcx_mikey_pt {
@@ -95,8 +97,8 @@ struct mcx_mikey_bytes {
 struct mcx_mikey_cs {
     /* GENERIC-ID (RFC 6043 §6.1.1) */
     uint8_t cs_id;
-    uint8_t prot_type;  /**< 0 = SRTP */
-    uint8_t s_flag;     /**< 1: Session Data holds SSRC/ROC/SEQ */
+    uint8_t prot_type; /**< 0 = SRTP */
+    uint8_t s_flag;    /**< 1: Session Data holds SSRC/ROC/SEQ */
     uint8_t n_policies;
     uint8_t policies[MCX_MIKEY_MAX_POLICIES];
     struct mcx_mikey_bytes session_data; /**< <= 65535 octets */
@@ -113,7 +115,7 @@ struct mcx_mikey_hdr {
     uint8_t v;         /**< verification-message flag (0/1) */
     uint8_t prf;       /**< PRF func (7 bits): 0 MIKEY-1, 1 PRF-HMAC-SHA-256 */
     uint32_t csb_id;
-    uint8_t map_type;  /**< enum mcx_mikey_map */
+    uint8_t map_type; /**< enum mcx_mikey_map */
     uint8_t n_cs;
     struct mcx_mikey_cs cs[MCX_MIKEY_MAX_CS];
 };
@@ -122,23 +124,54 @@ struct mcx_mikey_hdr {
 struct mcx_mikey_payload {
     uint8_t type; /**< enum mcx_mikey_pt */
     union {
-        struct { uint8_t ts_type; uint64_t value; } t;            /**< 0/1: 64-bit NTP, 2: 32-bit counter */
-        struct mcx_mikey_bytes rand;                              /**< 16..255 octets */
-        struct { uint8_t role; uint8_t id_type; struct mcx_mikey_bytes id; } idr; /**< IDR, and ID (role 0) */
-        struct { uint8_t policy_no; uint8_t prot_type; struct mcx_mikey_bytes params; } sp;
-        struct { uint8_t params; uint8_t id_scheme; struct mcx_mikey_bytes data; } sakke;
-        struct { uint8_t type; struct mcx_mikey_bytes data; } gext;
-        struct { uint8_t s_type; struct mcx_mikey_bytes sig; } sign; /**< always the last payload */
-        struct { uint8_t encr_alg; struct mcx_mikey_bytes encr; uint8_t mac_alg; struct mcx_mikey_bytes mac; } kemac;
-        struct { uint8_t mac_alg; struct mcx_mikey_bytes mac; } v;
-        struct { uint8_t err_no; } err;
+        struct {
+            uint8_t ts_type;
+            uint64_t value;
+        } t;                         /**< 0/1: 64-bit NTP, 2: 32-bit counter */
+        struct mcx_mikey_bytes rand; /**< 16..255 octets */
+        struct {
+            uint8_t role;
+            uint8_t id_type;
+            struct mcx_mikey_bytes id;
+        } idr; /**< IDR, and ID (role 0) */
+        struct {
+            uint8_t policy_no;
+            uint8_t prot_type;
+            struct mcx_mikey_bytes params;
+        } sp;
+        struct {
+            uint8_t params;
+            uint8_t id_scheme;
+            struct mcx_mikey_bytes data;
+        } sakke;
+        struct {
+            uint8_t type;
+            struct mcx_mikey_bytes data;
+        } gext;
+        struct {
+            uint8_t s_type;
+            struct mcx_mikey_bytes sig;
+        } sign; /**< always the last payload */
+        struct {
+            uint8_t encr_alg;
+            struct mcx_mikey_bytes encr;
+            uint8_t mac_alg;
+            struct mcx_mikey_bytes mac;
+        } kemac;
+        struct {
+            uint8_t mac_alg;
+            struct mcx_mikey_bytes mac;
+        } v;
+        struct {
+            uint8_t err_no;
+        } err;
     } u;
 };
 
 /** A decoded (or to-be-encoded) MIKEY message. */
 struct mcx_mikey_msg {
     struct mcx_mikey_hdr hdr;
-    size_t n;                                        /**< payloads in p[] */
+    size_t n; /**< payloads in p[] */
     struct mcx_mikey_payload p[MCX_MIKEY_MAX_PAYLOADS];
 };
 
@@ -170,19 +203,19 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_encode(const struct mcx_mikey_msg *msg,
 
 /** Key data sub-payload of a KEMAC (RFC 3830 §6.13). */
 struct mcx_mikey_keydata {
-    uint8_t type;                 /**< 0 TGK, 1 TGK+SALT, 2 TEK, 3 TEK+SALT */
-    uint8_t kv;                   /**< 0 NULL, 1 SPI/MKI, 2 interval */
+    uint8_t type; /**< 0 TGK, 1 TGK+SALT, 2 TEK, 3 TEK+SALT */
+    uint8_t kv;   /**< 0 NULL, 1 SPI/MKI, 2 interval */
     struct mcx_mikey_bytes key;
-    struct mcx_mikey_bytes salt;  /**< types 1 and 3 only */
-    struct mcx_mikey_bytes spi;   /**< kv = 1 */
+    struct mcx_mikey_bytes salt;   /**< types 1 and 3 only */
+    struct mcx_mikey_bytes spi;    /**< kv = 1 */
     struct mcx_mikey_bytes vf, vt; /**< kv = 2 */
 };
 /** Decode the Encr data of a KEMAC (after decryption) into at most *n key data sub-payloads. */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_keydata_decode(const uint8_t *in, size_t len,
                                                         struct mcx_mikey_keydata *kd, size_t *n);
 /** Encode key data sub-payloads (chained). *out_len: in capacity, out used. */
-MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_keydata_encode(const struct mcx_mikey_keydata *kd, size_t n,
-                                                        uint8_t *out, size_t *out_len);
+MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_keydata_encode(const struct mcx_mikey_keydata *kd,
+                                                        size_t n, uint8_t *out, size_t *out_len);
 
 /** Name of a payload type, role, etc. for dumps ("?" when unknown; never NULL). */
 MCX_API const char *mcx_mikey_pt_name(unsigned type);
@@ -191,7 +224,8 @@ MCX_API const char *mcx_purpose_name(unsigned purpose);
 /** Parse a purpose name ("gmk", "pck", "csk", "spk", "mkfc", "mscck", "musik"); -1 if unknown. */
 MCX_API int mcx_purpose_from_name(const char *name);
 
-/* ============================ 2. MIKEY-SAKKE I_MESSAGE ============================================ */
+/* ============================ 2. MIKEY-SAKKE I_MESSAGE
+ * ============================================ */
 
 /**
  * A MIKEY-SAKKE context: the local identity's KMS community (certificate, verifier cache, SAKKE
@@ -202,8 +236,8 @@ MCX_API int mcx_purpose_from_name(const char *name);
  */
 typedef struct mcx_mikey_ctx mcx_mikey_ctx;
 
-#define MCX_MIKEY_DEFAULT_WINDOW 300       /**< seconds of accepted |T - now| */
-#define MCX_MIKEY_DEFAULT_REPLAY 4096      /**< (RAND, T) pairs remembered */
+#define MCX_MIKEY_DEFAULT_WINDOW 300  /**< seconds of accepted |T - now| */
+#define MCX_MIKEY_DEFAULT_REPLAY 4096 /**< (RAND, T) pairs remembered */
 #define MCX_MIKEY_MAX_KEYSETS 4
 #define MCX_MIKEY_MAX_KMS 8
 
@@ -211,19 +245,21 @@ typedef struct mcx_mikey_ctx mcx_mikey_ctx;
  * New context for the local identity described by `cert` (its home KMS). Validates the
  * certificate's Z and KPAK. Errors: MCX_ERR_ARG, MCX_ERR_NOMEM, point errors.
  */
-MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_new(mcx_mikey_ctx **out, const struct mcx_kms_cert *cert);
+MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_new(mcx_mikey_ctx **out,
+                                                 const struct mcx_kms_cert *cert);
 /** Wipe and free (NULL is a no-op). */
 MCX_API void mcx_mikey_ctx_free(mcx_mikey_ctx *ctx);
 /**
  * Add one of the local identity's key sets (its KMS must be the context's home KMS). The SSK/PVT
- * are validated against KPAK and the RSK against Z for the key set's UID (a pairing: done once here).
- * Errors: MCX_ERR_MIKEY_KMS (other KMS), MCX_ERR_KEY_INVALID, MCX_ERR_LIMIT (more than
+ * are validated against KPAK and the RSK against Z for the key set's UID (a pairing: done once
+ * here). Errors: MCX_ERR_MIKEY_KMS (other KMS), MCX_ERR_KEY_INVALID, MCX_ERR_LIMIT (more than
  * MCX_MIKEY_MAX_KEYSETS). The context copies what it needs; wipe your copy.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_add_keyset(mcx_mikey_ctx *ctx,
                                                         const struct mcx_kms_keyset *ks);
 /** Permit another KMS (an External certificate) as initiator/responder community. */
-MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_add_kms(mcx_mikey_ctx *ctx, const struct mcx_kms_cert *cert);
+MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_add_kms(mcx_mikey_ctx *ctx,
+                                                     const struct mcx_kms_cert *cert);
 /** Accepted clock skew |T - now| in seconds (default MCX_MIKEY_DEFAULT_WINDOW). */
 MCX_API void mcx_mikey_ctx_set_window(mcx_mikey_ctx *ctx, uint32_t seconds);
 /** Replay-cache capacity (default MCX_MIKEY_DEFAULT_REPLAY; clears the cache). */
@@ -231,32 +267,32 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_set_replay_capacity(mcx_mikey_ctx *
 
 /** What to create. Strings are borrowed for the call. */
 struct mcx_mikey_create_args {
-    enum mcx_purpose purpose;       /**< GMK, PCK, CSK, MKFC, MSCCK, MUSIK (and SPK) */
-    const char *responder_uri;      /**< receiving user / MDSI / member URI */
-    const char *responder_kms;      /**< responder's KMS URI: the home KMS or one added with
-                                         mcx_mikey_ctx_add_kms; NULL = the home KMS */
-    const uint8_t *key;             /**< 16 octets, or NULL for a fresh random key */
-    uint32_t key_id;                /**< full key ID (purpose tag in the 4 MSBs), or 0 for random */
-    int64_t now;                    /**< Unix seconds for T (and the key periods) */
-    int hide_identities;            /**< 1: IDRuidi/IDRuidr (roles 8/9) instead of URIs (E.7) */
-    int include_params;             /**< 1: add the encrypted key-parameter extension (E.6) */
-    struct mcx_key_params params;   /**< used when include_params */
-    uint8_t cs_id;                  /**< crypto session id for the GENERIC-ID map (GMK 4, CSK 6...) */
-    int no_cs;                      /**< 1: #CS = 0, empty map (PCK default) */
-    int sakke_to_self;              /**< 1: add General Extension 6 (E.5): the key encapsulated
-                                         again to the initiator's own UID, for its other devices */
+    enum mcx_purpose purpose;     /**< GMK, PCK, CSK, MKFC, MSCCK, MUSIK (and SPK) */
+    const char *responder_uri;    /**< receiving user / MDSI / member URI */
+    const char *responder_kms;    /**< responder's KMS URI: the home KMS or one added with
+                                       mcx_mikey_ctx_add_kms; NULL = the home KMS */
+    const uint8_t *key;           /**< 16 octets, or NULL for a fresh random key */
+    uint32_t key_id;              /**< full key ID (purpose tag in the 4 MSBs), or 0 for random */
+    int64_t now;                  /**< Unix seconds for T (and the key periods) */
+    int hide_identities;          /**< 1: IDRuidi/IDRuidr (roles 8/9) instead of URIs (E.7) */
+    int include_params;           /**< 1: add the encrypted key-parameter extension (E.6) */
+    struct mcx_key_params params; /**< used when include_params */
+    uint8_t cs_id;                /**< crypto session id for the GENERIC-ID map (GMK 4, CSK 6...) */
+    int no_cs;                    /**< 1: #CS = 0, empty map (PCK default) */
+    int sakke_to_self;            /**< 1: add General Extension 6 (E.5): the key encapsulated
+                                       again to the initiator's own UID, for its other devices */
 };
 
 /** Everything a processed message yields. Holds the key: wipe after use. */
 struct mcx_mikey_result {
     enum mcx_purpose purpose;
     uint8_t key[MCX_SAKKE_SSV_BYTES];
-    uint32_t key_id;     /**< GMK-ID for GMK (recovered from the GUK-ID), else the CSB-ID */
-    uint32_t csb_id;     /**< as sent (the GUK-ID for a GMK) */
+    uint32_t key_id; /**< GMK-ID for GMK (recovered from the GUK-ID), else the CSB-ID */
+    uint32_t csb_id; /**< as sent (the GUK-ID for a GMK) */
     uint8_t rand[255];
     size_t rand_len;
-    uint64_t t_ntp;      /**< T payload value (NTP 32.32) */
-    uint8_t cs_id;       /**< first crypto session's id, or 0xFF when #CS = 0 */
+    uint64_t t_ntp;                  /**< T payload value (NTP 32.32) */
+    uint8_t cs_id;                   /**< first crypto session's id, or 0xFF when #CS = 0 */
     char initiator_uri[MCX_URI_MAX]; /**< "" when hidden (role 8) */
     uint8_t initiator_uid[32];
     int has_params;
@@ -271,7 +307,8 @@ struct mcx_mikey_result {
  * parameters (General Extension 7, encrypted under the DPCK), SIGN (ECCSI over everything before
  * the signature). *out_len: in capacity, out used. The generated key (when args->key is NULL), the
  * key ID and RAND are returned in *res (may be NULL).
- * Errors: MCX_ERR_NOT_FOUND (no key set for the period), MCX_ERR_ARG, MCX_ERR_BUFFER_SMALL, crypto errors.
+ * Errors: MCX_ERR_NOT_FOUND (no key set for the period), MCX_ERR_ARG, MCX_ERR_BUFFER_SMALL, crypto
+ * errors.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_create(mcx_mikey_ctx *ctx,
                                                 const struct mcx_mikey_create_args *args,
@@ -285,19 +322,31 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_create(mcx_mikey_ctx *ctx,
  * Process a received I_MESSAGE at time `now` (Unix seconds), expecting purpose `expect` (or
  * MCX_MIKEY_ANY_PURPOSE). Checks, in order: structure (payload set and order, data type 26, V 0,
  * T NTP-UTC), T within the window (MCX_ERR_MIKEY_TIME), IDRkmsr = home KMS and IDRkmsi permitted
- * (MCX_ERR_MIKEY_KMS), IDRr/IDRuidr = local identity for the key period of T (MCX_ERR_MIKEY_IDENTITY;
- * MCX_ERR_NOT_FOUND when no key set covers that period), ECCSI signature of the IDRi identity
- * (MCX_ERR_VERIFY), purpose tag of CSB-ID (MCX_ERR_MIKEY_PURPOSE), SAKKE decapsulation with its
- * re-encapsulation check (MCX_ERR_SAKKE_CHECK / MCX_ERR_VERIFY), key parameters (MCX_ERR_MIKEY_PARAMS
- * when they do not decrypt, do not parse or have another key type), and finally (RAND, T) not seen
- * before (MCX_ERR_MIKEY_REPLAY; recorded on success only). `res` is written only on MCX_OK; on every
- * error it is wiped.
+ * (MCX_ERR_MIKEY_KMS), IDRr/IDRuidr = local identity for the key period of T
+ * (MCX_ERR_MIKEY_IDENTITY; MCX_ERR_NOT_FOUND when no key set covers that period), ECCSI signature
+ * of the IDRi identity (MCX_ERR_VERIFY), purpose tag of CSB-ID (MCX_ERR_MIKEY_PURPOSE), SAKKE
+ * decapsulation with its re-encapsulation check (MCX_ERR_SAKKE_CHECK / MCX_ERR_VERIFY), key
+ * parameters (MCX_ERR_MIKEY_PARAMS when they do not decrypt, do not parse or have another key
+ * type), and finally (RAND, T) not seen before (MCX_ERR_MIKEY_REPLAY; recorded on success only).
+ * `res` is written only on MCX_OK; on every error it is wiped.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_process(mcx_mikey_ctx *ctx, const uint8_t *msg, size_t len,
                                                  int expect, int64_t now,
                                                  struct mcx_mikey_result *res);
 
-/* ============================ 3. GSK (direct-mode groups) ========================================= */
+/**
+ * Identity-hiding post-check (TS 33.180 E.7): once the initiator's URI is learnt by other means
+ * (e.g. encrypted signalling), confirm that it is the identity that signed a processed message:
+ * UID(uri, initiator's KMS = kms_uri or the home KMS when NULL, key period of res->t_ntp) must
+ * equal res->initiator_uid. MCX_OK, or MCX_ERR_MIKEY_IDENTITY; MCX_ERR_MIKEY_KMS for an unknown
+ * KMS.
+ */
+MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_check_initiator(const mcx_mikey_ctx *ctx,
+                                                         const struct mcx_mikey_result *res,
+                                                         const char *uri, const char *kms_uri);
+
+/* ============================ 3. GSK (direct-mode groups)
+ * ========================================= */
 
 /** Signer policy for GSK messages: return 1 to accept the signer URI/UID, 0 to reject. */
 typedef int (*mcx_gsk_signer_policy)(void *arg, const char *signer_uri, const uint8_t uid[32]);
@@ -305,13 +354,13 @@ typedef int (*mcx_gsk_signer_policy)(void *arg, const char *signer_uri, const ui
 typedef mcx_err (*mcx_gsk_gmk_lookup)(void *arg, uint32_t gmk_id, uint8_t gmk[16]);
 
 struct mcx_gsk_create_args {
-    const uint8_t *gmk;   /**< 16 octets */
+    const uint8_t *gmk; /**< 16 octets */
     uint32_t gmk_id;
-    const uint8_t *gsk;   /**< 16 octets, or NULL for a fresh random GSK */
-    uint32_t gsk_id;      /**< the MKI carried with the GSK; 0 = random with the GMK purpose tag */
-    int64_t now;          /**< Unix seconds for T */
+    const uint8_t *gsk;    /**< 16 octets, or NULL for a fresh random GSK */
+    uint32_t gsk_id;       /**< the MKI carried with the GSK; 0 = random with the GMK purpose tag */
+    int64_t now;           /**< Unix seconds for T */
     mcx_mikey_ctx *signer; /**< NULL: unsigned; else the context's identity signs (SIGN payload) */
-    const uint8_t *rand;  /**< 16 octets for reproducible test vectors; NULL = random (normal use) */
+    const uint8_t *rand; /**< 16 octets for reproducible test vectors; NULL = random (normal use) */
 };
 
 struct mcx_gsk_result {
@@ -320,7 +369,7 @@ struct mcx_gsk_result {
     uint32_t gmk_id;
     uint8_t rand[16];
     uint64_t t_ntp;
-    int signed_msg;            /**< 1 when a SIGN payload was present and verified */
+    int signed_msg; /**< 1 when a SIGN payload was present and verified */
     char signer_uri[MCX_URI_MAX];
 };
 
@@ -329,10 +378,10 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *
                                               size_t *out_len, struct mcx_gsk_result *res);
 
 struct mcx_gsk_process_args {
-    mcx_gsk_gmk_lookup lookup;  /**< required */
+    mcx_gsk_gmk_lookup lookup; /**< required */
     void *lookup_arg;
-    mcx_mikey_ctx *verifier;    /**< needed to verify a signed message (its permitted KMSs) */
-    int require_signature;      /**< 1: reject unsigned messages (MCX_ERR_MIKEY_SIGNER) */
+    mcx_mikey_ctx *verifier;      /**< needed to verify a signed message (its permitted KMSs) */
+    int require_signature;        /**< 1: reject unsigned messages (MCX_ERR_MIKEY_SIGNER) */
     mcx_gsk_signer_policy policy; /**< NULL = accept any signer that verifies */
     void *policy_arg;
     int64_t now;
@@ -341,8 +390,8 @@ struct mcx_gsk_process_args {
 /**
  * Process a GSK message: structure, T window (MCX_ERR_MIKEY_TIME), GMK by CSB-ID (the lookup's
  * MCX_ERR_NOT_FOUND), the ECCSI signature when present (MCX_ERR_VERIFY; MCX_ERR_MIKEY_SIGNER when
- * the policy rejects the signer or a required signature is missing), the KEMAC MAC (MCX_ERR_VERIFY),
- * then decryption. res is written only on success and wiped otherwise.
+ * the policy rejects the signer or a required signature is missing), the KEMAC MAC
+ * (MCX_ERR_VERIFY), then decryption. res is written only on success and wiped otherwise.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *args,
                                                const uint8_t *msg, size_t len,

@@ -1,12 +1,12 @@
 /*
  * The TS 33.180 Annex D key documents (include/mcxsec/kmsxml.h): KmsCertificate and KmsKeySet, read
- * standalone or inside KmsResponse / KmsMessage / KmsInit / KmsKeyProv / KmsCertCache, and written as
- * standalone documents. Element names, order and types follow the Annex D schema (digest §1.4–§1.6,
- * namespace urn:3gpp:ns:mcsecKMSInterface:1.0).
+ * standalone or inside KmsResponse / KmsMessage / KmsInit / KmsKeyProv / KmsCertCache, and written
+ * as standalone documents. Element names, order and types follow the Annex D schema (digest
+ * §1.4–§1.6, namespace urn:3gpp:ns:mcsecKMSInterface:1.0).
  *
  * Parsing hardening: libxml2 with XML_PARSE_NONET, no DTD loading, no entity substitution
- * (XML_PARSE_NOENT is deliberately NOT set), any DOCTYPE rejected (before and after parsing), a size
- * cap (MCX_KMSXML_MAX_BYTES), every element name checked together with its namespace, and the
+ * (XML_PARSE_NOENT is deliberately NOT set), any DOCTYPE rejected (before and after parsing), a
+ * size cap (MCX_KMSXML_MAX_BYTES), every element name checked together with its namespace, and the
  * schema's element order enforced. Secret key text is decoded with a branch-free hex decoder and
  * every temporary copy is wiped.
  */
@@ -24,11 +24,12 @@
 
 #include "mcxsec/util.h"
 
-#define KX_TEXT_MAX 1024   /* longest element text we accept (RSK hex is 514 chars) */
-#define KX_MAX_DEPTH 8     /* wrapper nesting we follow */
+#define KX_TEXT_MAX 1024 /* longest element text we accept (RSK hex is 514 chars) */
+#define KX_MAX_DEPTH 8   /* wrapper nesting we follow */
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
-/* ---- libxml2 setup -------------------------------------------------------------------------------- */
+/* ---- libxml2 setup
+ * -------------------------------------------------------------------------------- */
 
 static pthread_once_t kx_once = PTHREAD_ONCE_INIT;
 
@@ -95,7 +96,8 @@ static mcx_err kx_parse(const char *xml, size_t len, xmlDocPtr *doc_out)
     return MCX_OK;
 }
 
-/* ---- node helpers ----------------------------------------------------------------------------------- */
+/* ---- node helpers
+ * ----------------------------------------------------------------------------------- */
 
 static int kx_in_ns(const xmlNode *n)
 {
@@ -167,8 +169,8 @@ static mcx_err kx_text(const xmlNode *e, char *buf, size_t cap, size_t *len_out)
     while (a < len && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\n' || buf[a] == '\r'))
         a++;
     size_t b = len;
-    while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\n' ||
-                     buf[b - 1] == '\r'))
+    while (b > a &&
+           (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\n' || buf[b - 1] == '\r'))
         b--;
     if (a > 0)
         memmove(buf, buf + a, b - a);
@@ -196,9 +198,9 @@ static mcx_err kx_string(const xmlNode *e, char *dst, size_t cap, int nonempty)
 static unsigned kx_hexval(unsigned char ch)
 {
     unsigned c = ch;
-    unsigned num = c ^ 48u;                              /* '0'..'9' -> 0..9 */
-    unsigned num_ok = ((num - 10u) >> 8) & 1u;           /* num < 10 */
-    unsigned alpha = (c & ~32u) - 55u;                   /* 'A'..'F' / 'a'..'f' -> 10..15 */
+    unsigned num = c ^ 48u;                    /* '0'..'9' -> 0..9 */
+    unsigned num_ok = ((num - 10u) >> 8) & 1u; /* num < 10 */
+    unsigned alpha = (c & ~32u) - 55u;         /* 'A'..'F' / 'a'..'f' -> 10..15 */
     unsigned alpha_ok = (((alpha - 10u) ^ (alpha - 16u)) >> 8) & 1u; /* 10 <= alpha < 16 */
     unsigned ok = num_ok | alpha_ok;
     unsigned v = (num & (0u - num_ok)) | (alpha & (0u - alpha_ok));
@@ -308,7 +310,8 @@ static mcx_err kx_bool(const xmlNode *e, int *out)
     return kx_bool_str(buf, out);
 }
 
-/* ---- xsd:dateTime <-> Unix seconds ------------------------------------------------------------------ */
+/* ---- xsd:dateTime <-> Unix seconds
+ * ------------------------------------------------------------------ */
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's civil algorithm). */
 static int64_t kx_days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -425,7 +428,8 @@ static mcx_err kx_format_time(int64_t t, char out[32])
     return MCX_OK;
 }
 
-/* ---- sequence walker ---------------------------------------------------------------------------------- */
+/* ---- sequence walker
+ * ---------------------------------------------------------------------------------- */
 
 /* One element of an XSD sequence: name, mandatory flag. */
 struct kx_field {
@@ -472,17 +476,30 @@ static mcx_err kx_sequence(const xmlNode *parent, const struct kx_field *fields,
     return MCX_OK;
 }
 
-/* ---- KmsCertificate ----------------------------------------------------------------------------------- */
+/* ---- KmsCertificate
+ * ----------------------------------------------------------------------------------- */
 
 enum {
-    CF_CERTURI, CF_KMSURI, CF_ISSUER, CF_VALIDFROM, CF_VALIDTO, CF_REVOKED, CF_USERIDFORMAT,
-    CF_PERIOD, CF_OFFSET, CF_PUBENC, CF_PUBAUTH, CF_PARAMSET, CF_DOMAINS, CF_N
+    CF_CERTURI,
+    CF_KMSURI,
+    CF_ISSUER,
+    CF_VALIDFROM,
+    CF_VALIDTO,
+    CF_REVOKED,
+    CF_USERIDFORMAT,
+    CF_PERIOD,
+    CF_OFFSET,
+    CF_PUBENC,
+    CF_PUBAUTH,
+    CF_PARAMSET,
+    CF_DOMAINS,
+    CF_N
 };
 
 static const struct kx_field cert_fields[CF_N] = {
-    {"CertUri", 0},      {"KmsUri", 1},        {"Issuer", 0},        {"ValidFrom", 0},
-    {"ValidTo", 0},      {"Revoked", 0},       {"UserIdFormat", 1},  {"UserKeyPeriod", 1},
-    {"UserKeyOffset", 1}, {"PubEncKey", 1},    {"PubAuthKey", 1},    {"ParameterSet", 0},
+    {"CertUri", 0},       {"KmsUri", 1},    {"Issuer", 0},       {"ValidFrom", 0},
+    {"ValidTo", 0},       {"Revoked", 0},   {"UserIdFormat", 1}, {"UserKeyPeriod", 1},
+    {"UserKeyOffset", 1}, {"PubEncKey", 1}, {"PubAuthKey", 1},   {"ParameterSet", 0},
     {"KmsDomainList", 0},
 };
 
@@ -587,20 +604,42 @@ static mcx_err kx_read_cert_elem(const xmlNode *e, struct mcx_kms_cert *c)
     return kx_sequence(e, cert_fields, CF_N, cert_field, c);
 }
 
-/* ---- KmsKeySet ---------------------------------------------------------------------------------------- */
+/* ---- KmsKeySet
+ * ---------------------------------------------------------------------------------------- */
 
 enum {
-    KF_KMSURI, KF_CERTURI, KF_ISSUER, KF_USERURI, KF_USERID, KF_VALIDFROM, KF_VALIDTO, KF_PERIODNO,
-    KF_REVOKED, KF_RSK, KF_SSK, KF_PVT, KF_N
+    KF_KMSURI,
+    KF_CERTURI,
+    KF_ISSUER,
+    KF_USERURI,
+    KF_USERID,
+    KF_VALIDFROM,
+    KF_VALIDTO,
+    KF_PERIODNO,
+    KF_REVOKED,
+    KF_RSK,
+    KF_SSK,
+    KF_PVT,
+    KF_N
 };
 
 static const struct kx_field keyset_fields[KF_N] = {
-    {"KmsUri", 1},    {"CertUri", 0},     {"Issuer", 0},      {"UserUri", 1},
-    {"UserID", 1},    {"ValidFrom", 0},   {"ValidTo", 0},     {"KeyPeriodNo", 1},
-    {"Revoked", 0},   {"UserDecryptKey", 1}, {"UserSigningKeySSK", 1}, {"UserPubTokenPVT", 1},
+    {"KmsUri", 1},
+    {"CertUri", 0},
+    {"Issuer", 0},
+    {"UserUri", 1},
+    {"UserID", 1},
+    {"ValidFrom", 0},
+    {"ValidTo", 0},
+    {"KeyPeriodNo", 1},
+    {"Revoked", 0},
+    {"UserDecryptKey", 1},
+    {"UserSigningKeySSK", 1},
+    {"UserPubTokenPVT", 1},
 };
 
-/* UserID: 64 hex digits, or base64 of 32 octets (the digest §1.6 notes a conflict between sources). */
+/* UserID: 64 hex digits, or base64 of 32 octets (the digest §1.6 notes a conflict between sources).
+ */
 static mcx_err kx_user_id(const xmlNode *e, uint8_t out[32])
 {
     char buf[128];
@@ -667,13 +706,14 @@ static mcx_err kx_read_keyset_elem(const xmlNode *e, struct mcx_kms_keyset *k)
     return rc;
 }
 
-/* ---- document walking ------------------------------------------------------------------------------- */
+/* ---- document walking
+ * ------------------------------------------------------------------------------- */
 
 enum kx_target { KX_CERT, KX_KEYSET };
 
 struct kx_collect {
     enum kx_target target;
-    void *out;         /* struct mcx_kms_cert[] or struct mcx_kms_keyset[] */
+    void *out; /* struct mcx_kms_cert[] or struct mcx_kms_keyset[] */
     size_t cap, n;
     size_t stop_after; /* 0 = all */
     int overflow;
@@ -717,7 +757,8 @@ static mcx_err kx_walk(const xmlNode *e, struct kx_collect *col, unsigned depth)
         return MCX_OK;
     }
     if (!kx_is_wrapper(e, col->target))
-        return MCX_OK; /* some other part of the response (KmsError, NewTransportKey, ds:Signature) */
+        return MCX_OK; /* some other part of the response (KmsError, NewTransportKey, ds:Signature)
+                        */
     if (kx_is(e, "KmsCertCache")) {
         xmlChar *a = xmlGetProp(e, (const xmlChar *)"CacheNum");
         if (a != NULL) {
@@ -763,7 +804,8 @@ out:
     return rc;
 }
 
-/* ---- public readers ------------------------------------------------------------------------------------ */
+/* ---- public readers
+ * ------------------------------------------------------------------------------------ */
 
 mcx_err mcx_kmsxml_read_cert(const char *xml, size_t len, struct mcx_kms_cert *out)
 {
@@ -811,7 +853,8 @@ mcx_err mcx_kmsxml_read_keysets(const char *xml, size_t len, struct mcx_kms_keys
     return MCX_OK;
 }
 
-/* ---- writers ------------------------------------------------------------------------------------------ */
+/* ---- writers
+ * ------------------------------------------------------------------------------------------ */
 
 struct kx_w {
     char *p;
@@ -868,11 +911,21 @@ static void kx_w_esc(struct kx_w *w, const char *s)
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         switch (ch) {
-        case '<': kx_w_str(w, "&lt;"); break;
-        case '>': kx_w_str(w, "&gt;"); break;
-        case '&': kx_w_str(w, "&amp;"); break;
-        case '"': kx_w_str(w, "&quot;"); break;
-        case '\'': kx_w_str(w, "&apos;"); break;
+        case '<':
+            kx_w_str(w, "&lt;");
+            break;
+        case '>':
+            kx_w_str(w, "&gt;");
+            break;
+        case '&':
+            kx_w_str(w, "&amp;");
+            break;
+        case '"':
+            kx_w_str(w, "&quot;");
+            break;
+        case '\'':
+            kx_w_str(w, "&apos;");
+            break;
         default:
             if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
                 w->err = 2; /* not representable in XML 1.0 */
@@ -913,20 +966,24 @@ static void kx_w_time(struct kx_w *w, const char *name, int64_t t)
     kx_w_elem(w, name, b);
 }
 
+/* Branch-free, table-free hex digit of a nibble (keys are secret): '0'..'9', 'a'..'f'. */
+static char kx_hexdigit(unsigned v)
+{
+    /* (9 - v) >> 8 is all ones exactly when v > 9 (v <= 15), adding 'a' - '0' - 10 = 39 */
+    return (char)(v + 48u + (((9u - v) >> 8) & 39u));
+}
+
 static void kx_w_hex(struct kx_w *w, const char *name, const uint8_t *p, size_t n)
 {
-    static const char digits[] = "0123456789abcdef";
     kx_w_str(w, "  <");
     kx_w_str(w, name);
     kx_w_str(w, ">");
     kx_w_reserve(w, 2 * n);
     if (w->err)
         return;
-    /* Index by the nibble: the table is 16 bytes inside one cache line, and the hexBinary text of
-     * a key is secret only as long as the document is, which the caller wipes. */
     for (size_t i = 0; i < n; i++) {
-        w->p[w->len++] = digits[p[i] >> 4];
-        w->p[w->len++] = digits[p[i] & 15];
+        w->p[w->len++] = kx_hexdigit(p[i] >> 4);
+        w->p[w->len++] = kx_hexdigit(p[i] & 15u);
     }
     w->p[w->len] = '\0';
     kx_w_str(w, "</");
@@ -968,12 +1025,14 @@ mcx_err mcx_kmsxml_write_cert(const struct mcx_kms_cert *c, char **xml, size_t *
             return MCX_ERR_ARG;
     }
     struct kx_w w = {0};
-    kx_w_str(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<KmsCertificate xmlns=\"" MCX_KMSXML_NS
-                 "\" Version=\"");
+    kx_w_str(&w,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<KmsCertificate xmlns=\"" MCX_KMSXML_NS
+             "\" Version=\"");
     kx_w_esc(&w, c->version[0] ? c->version : "1.0.0");
     kx_w_str(&w, c->role == MCX_KMS_ROLE_EXTERNAL ? "\" Role=\"External\"" : "\" Role=\"Root\"");
     if (c->is_security_gateway >= 0)
-        kx_w_str(&w, c->is_security_gateway ? " IsSecurityGateway=\"true\"" : " IsSecurityGateway=\"false\"");
+        kx_w_str(&w, c->is_security_gateway ? " IsSecurityGateway=\"true\""
+                                            : " IsSecurityGateway=\"false\"");
     kx_w_str(&w, ">\n");
     if (c->cert_uri[0])
         kx_w_elem(&w, "CertUri", c->cert_uri);

@@ -12,7 +12,8 @@
 
 #include <string.h>
 
-/* ---- bounds-checked cursor ------------------------------------------------------------------------ */
+/* ---- bounds-checked cursor
+ * ------------------------------------------------------------------------ */
 
 struct rd {
     const uint8_t *p;
@@ -56,7 +57,8 @@ static int rd_bytes(struct rd *r, size_t n, struct mcx_mikey_bytes *b)
     return 1;
 }
 
-/* ---- writer ---------------------------------------------------------------------------------------- */
+/* ---- writer
+ * ---------------------------------------------------------------------------------------- */
 
 struct wr {
     uint8_t *p;
@@ -91,7 +93,8 @@ static void wr_bytes(struct wr *w, const struct mcx_mikey_bytes *b)
     w->off += b->len;
 }
 
-/* ---- header ---------------------------------------------------------------------------------------- */
+/* ---- header
+ * ---------------------------------------------------------------------------------------- */
 
 static mcx_err dec_hdr(struct rd *r, struct mcx_mikey_hdr *h, uint8_t *next)
 {
@@ -175,15 +178,20 @@ static mcx_err enc_hdr(struct wr *w, const struct mcx_mikey_hdr *h, uint8_t next
     return MCX_OK;
 }
 
-/* ---- payloads -------------------------------------------------------------------------------------- */
+/* ---- payloads
+ * -------------------------------------------------------------------------------------- */
 
 static size_t mac_len_of(uint8_t alg)
 {
     switch (alg) {
-    case MCX_MIKEY_MAC_NULL: return 0;
-    case MCX_MIKEY_MAC_HMAC_SHA1_160: return 20;
-    case MCX_MIKEY_MAC_HMAC_SHA256_256: return 32;
-    default: return SIZE_MAX;
+    case MCX_MIKEY_MAC_NULL:
+        return 0;
+    case MCX_MIKEY_MAC_HMAC_SHA1_160:
+        return 20;
+    case MCX_MIKEY_MAC_HMAC_SHA256_256:
+        return 32;
+    default:
+        return SIZE_MAX;
     }
 }
 
@@ -267,8 +275,8 @@ static mcx_err dec_payload(struct rd *r, uint8_t type, struct mcx_mikey_payload 
             return MCX_ERR_DECODE;
         return MCX_OK;
     case MCX_MIKEY_PT_SAKKE:
-        if (!rd_u8(r, &pl->u.sakke.params) || !rd_u8(r, &pl->u.sakke.id_scheme) || !rd_u16(r, &l16) ||
-            l16 == 0 || !rd_bytes(r, l16, &pl->u.sakke.data))
+        if (!rd_u8(r, &pl->u.sakke.params) || !rd_u8(r, &pl->u.sakke.id_scheme) ||
+            !rd_u16(r, &l16) || l16 == 0 || !rd_bytes(r, l16, &pl->u.sakke.data))
             return MCX_ERR_DECODE;
         return MCX_OK;
     case MCX_MIKEY_PT_GEXT:
@@ -478,7 +486,8 @@ mcx_err mcx_mikey_encode(const struct mcx_mikey_msg *msg, uint8_t *out, size_t *
     return MCX_OK;
 }
 
-/* ---- key data sub-payloads (RFC 3830 §6.13) -------------------------------------------------------- */
+/* ---- key data sub-payloads (RFC 3830 §6.13)
+ * -------------------------------------------------------- */
 
 mcx_err mcx_mikey_keydata_decode(const uint8_t *in, size_t len, struct mcx_mikey_keydata *kd,
                                  size_t *n)
@@ -564,35 +573,54 @@ mcx_err mcx_mikey_keydata_encode(const struct mcx_mikey_keydata *kd, size_t n, u
     return MCX_OK;
 }
 
-/* ---- names --------------------------------------------------------------------------------------- */
+/* ---- names
+ * --------------------------------------------------------------------------------------- */
 
 const char *mcx_mikey_pt_name(unsigned type)
 {
     switch (type) {
-    case 0: return "Last";
-    case 1: return "KEMAC";
-    case 2: return "PKE";
-    case 3: return "DH";
-    case 4: return "SIGN";
-    case 5: return "T";
-    case 6: return "ID";
-    case 7: return "CERT";
-    case 8: return "CHASH";
-    case 9: return "V";
-    case 10: return "SP";
-    case 11: return "RAND";
-    case 12: return "ERR";
-    case 14: return "IDR";
-    case 20: return "Key data";
-    case 21: return "General Extension";
-    case 26: return "SAKKE";
-    default: return "?";
+    case 0:
+        return "Last";
+    case 1:
+        return "KEMAC";
+    case 2:
+        return "PKE";
+    case 3:
+        return "DH";
+    case 4:
+        return "SIGN";
+    case 5:
+        return "T";
+    case 6:
+        return "ID";
+    case 7:
+        return "CERT";
+    case 8:
+        return "CHASH";
+    case 9:
+        return "V";
+    case 10:
+        return "SP";
+    case 11:
+        return "RAND";
+    case 12:
+        return "ERR";
+    case 14:
+        return "IDR";
+    case 20:
+        return "Key data";
+    case 21:
+        return "General Extension";
+    case 26:
+        return "SAKKE";
+    default:
+        return "?";
     }
 }
 
 const char *mcx_mikey_role_name(unsigned role)
 {
-    static const char *const names[] = {"ID",     "IDRi",    "IDRr",    "IDRkms", "IDRpsk",
+    static const char *const names[] = {"ID",     "IDRi",    "IDRr",    "IDRkms",  "IDRpsk",
                                         "IDRapp", "IDRkmsi", "IDRkmsr", "IDRuidi", "IDRuidr"};
     return role < sizeof names / sizeof names[0] ? names[role] : "?";
 }

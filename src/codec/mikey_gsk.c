@@ -2,9 +2,10 @@
  * GSK messages for direct-mode groups (TS 33.303 Rel-12 §6.2.4.5 as quoted in requirement 000,
  * TS 33.180-era requirement 001 §6.3.1.3.2.3): an RFC 3830 pre-shared-key I_MESSAGE whose
  * pre-shared key is the GMK (identified by CSB-ID = GMK-ID), V = 0, carrying a fresh GSK in a KEMAC
- * (AES-CM-128 + HMAC-SHA-256-256 with envelope keys from the RFC 3830 §4.1.4 PRF), optionally signed
- * with an ECCSI SIGN payload (RFC 6509). No 3GPP annex in force fixes the bytes, so the exact format
- * is mcxsec's and is specified in docs/gsk-format.md (with a worked example test_mikey_gsk checks).
+ * (AES-CM-128 + HMAC-SHA-256-256 with envelope keys from the RFC 3830 §4.1.4 PRF), optionally
+ * signed with an ECCSI SIGN payload (RFC 6509). No 3GPP annex in force fixes the bytes, so the
+ * exact format is mcxsec's and is specified in docs/gsk-format.md (with a worked example
+ * test_mikey_gsk checks).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,8 @@ struct env_keys {
 static mcx_err env_derive(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
                           struct env_keys *k)
 {
-    mcx_err rc = mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_ENCR, ENV_CS_ID, csb,
-                                  rand, rand_len, k->encr, sizeof k->encr);
+    mcx_err rc = mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_ENCR, ENV_CS_ID,
+                                  csb, rand, rand_len, k->encr, sizeof k->encr);
     if (rc == MCX_OK)
         rc = mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_AUTH, ENV_CS_ID, csb,
                               rand, rand_len, k->auth, sizeof k->auth);
@@ -72,7 +73,8 @@ static mcx_err aes_cm(const struct env_keys *k, uint32_t csb, uint64_t t, const 
     if (c == NULL)
         return MCX_ERR_NOMEM;
     if (EVP_EncryptInit_ex(c, EVP_aes_128_ctr(), NULL, k->encr, iv) == 1 &&
-        EVP_EncryptUpdate(c, out, &l, in, (int)len) == 1 && EVP_EncryptFinal_ex(c, out + l, &l) == 1)
+        EVP_EncryptUpdate(c, out, &l, in, (int)len) == 1 &&
+        EVP_EncryptFinal_ex(c, out + l, &l) == 1)
         rc = MCX_OK;
     EVP_CIPHER_CTX_free(c);
     mcx_wipe(iv, sizeof iv);
@@ -97,7 +99,8 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
     uint64_t ntp;
     if ((rc = mcxi_unix_to_ntp(a->now, &ntp)) != MCX_OK)
         return rc;
-    uint8_t gsk[16], rnd[16], spi[4], kd_plain[64], kd_enc[64], maczero[32], sig[MCX_ECCSI_SIG_BYTES];
+    uint8_t gsk[16], rnd[16], spi[4], kd_plain[64], kd_enc[64], maczero[32],
+        sig[MCX_ECCSI_SIG_BYTES];
     struct env_keys ek;
     struct mcx_mikey_msg *m = calloc(1, sizeof *m);
     const struct mcxi_keyset *own = NULL;
@@ -120,8 +123,9 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
         uint8_t r4[4];
         if ((rc = mcx_random(r4, 4)) != MCX_OK)
             goto out;
-        gsk_id = (((uint32_t)r4[0] << 24) | ((uint32_t)r4[1] << 16) | ((uint32_t)r4[2] << 8) | r4[3]) &
-                 0x0FFFFFFFu; /* GMK purpose tag 0: the GSK is a group media key */
+        gsk_id =
+            (((uint32_t)r4[0] << 24) | ((uint32_t)r4[1] << 16) | ((uint32_t)r4[2] << 8) | r4[3]) &
+            0x0FFFFFFFu; /* GMK purpose tag 0: the GSK is a group media key */
     }
     if (a->rand != NULL)
         memcpy(rnd, a->rand, 16);
@@ -201,7 +205,8 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
      * then covers everything before the signature, MAC included */
     if ((rc = mac(&ek, out, lay.mac_off, out + lay.mac_off)) != MCX_OK)
         goto out;
-    if (own != NULL && (rc = mcx_eccsi_sign(own->signer, out, lay.sig_off, out + lay.sig_off)) != MCX_OK)
+    if (own != NULL &&
+        (rc = mcx_eccsi_sign(own->signer, out, lay.sig_off, out + lay.sig_off)) != MCX_OK)
         goto out;
     if (res != NULL) {
         memset(res, 0, sizeof *res);
@@ -286,20 +291,23 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
     if ((rc = mcxi_check_time_window(a->verifier ? a->verifier->window : MCX_MIKEY_DEFAULT_WINDOW,
                                      t->u.t.value, a->now)) != MCX_OK)
         goto out;
-    /* requirement 000 §6.2.4.5.2 step 3: check the signature if present; reject an unacceptable signer */
+    /* requirement 000 §6.2.4.5.2 step 3: check the signature if present; reject an unacceptable
+     * signer */
     if (sign != NULL) {
         if (a->verifier == NULL) {
             rc = MCX_ERR_MIKEY_KMS;
             goto out;
         }
-        const struct mcxi_kms *ik = mcxi_mikey_find_kms(a->verifier, kmsi->u.idr.id.p, kmsi->u.idr.id.len);
+        const struct mcxi_kms *ik =
+            mcxi_mikey_find_kms(a->verifier, kmsi->u.idr.id.p, kmsi->u.idr.id.len);
         if (ik == NULL) {
             rc = MCX_ERR_MIKEY_KMS;
             goto out;
         }
         uint64_t t_sec = t->u.t.value >> 32;
         if (idri->u.idr.role == MCX_MIKEY_ROLE_I) {
-            if ((rc = mcxi_mikey_uid_at(ik, idri->u.idr.id.p, idri->u.idr.id.len, t_sec, uid)) != MCX_OK)
+            if ((rc = mcxi_mikey_uid_at(ik, idri->u.idr.id.p, idri->u.idr.id.len, t_sec, uid)) !=
+                MCX_OK)
                 goto out;
             if (idri->u.idr.id.len < sizeof res->signer_uri) {
                 memcpy(res->signer_uri, idri->u.idr.id.p, idri->u.idr.id.len);
@@ -312,7 +320,8 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
             memcpy(uid, idri->u.idr.id.p, 32);
         }
         if (sign->u.sign.s_type != 2 || sign->u.sign.sig.len != MCX_ECCSI_SIG_BYTES ||
-            mcx_eccsi_verifier_verify(ik->ver, uid, 32, in, lay.sig_off, sign->u.sign.sig.p) != MCX_OK) {
+            mcx_eccsi_verifier_verify(ik->ver, uid, 32, in, lay.sig_off, sign->u.sign.sig.p) !=
+                MCX_OK) {
             rc = MCX_ERR_VERIFY;
             goto out;
         }

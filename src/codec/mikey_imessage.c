@@ -1,8 +1,8 @@
 /*
  * MIKEY-SAKKE I_MESSAGEs (RFC 6509, TS 33.180 Annex E): the processing context, create for every
- * MCX purpose (GMK E.2, PCK E.3, CSK upload / CSK-MuSiK download E.4, MKFC, MSCCK, SPK), and process
- * with every receiver check of the digest §5.12. Signed range per RFC 6509 §4.3 as deployed: the
- * whole message up to and including the two SIGN header octets (digest §5.9).
+ * MCX purpose (GMK E.2, PCK E.3, CSK upload / CSK-MuSiK download E.4, MKFC, MSCCK, SPK), and
+ * process with every receiver check of the digest §5.12. Signed range per RFC 6509 §4.3 as
+ * deployed: the whole message up to and including the two SIGN header octets (digest §5.9).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,8 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-/* ---- context -------------------------------------------------------------------------------------- */
+/* ---- context
+ * -------------------------------------------------------------------------------------- */
 
 static mcx_err kms_load(struct mcxi_kms *k, const struct mcx_kms_cert *cert)
 {
@@ -257,7 +258,8 @@ mcx_err mcxi_mikey_replay(mcx_mikey_ctx *c, const uint8_t *rand, size_t rand_len
     return rc;
 }
 
-/* ---- create --------------------------------------------------------------------------------------- */
+/* ---- create
+ * --------------------------------------------------------------------------------------- */
 
 static void set_idr(struct mcx_mikey_payload *p, uint8_t role, const void *v, size_t len)
 {
@@ -306,9 +308,10 @@ mcx_err mcx_mikey_create(mcx_mikey_ctx *c, const struct mcx_mikey_create_args *a
         uint8_t r4[4];
         if ((rc = mcx_random(r4, 4)) != MCX_OK)
             goto out;
-        key_id = ((uint32_t)a->purpose << 28) |
-                 ((((uint32_t)r4[0] << 24) | ((uint32_t)r4[1] << 16) | ((uint32_t)r4[2] << 8) | r4[3]) &
-                  0x0FFFFFFFu);
+        key_id =
+            ((uint32_t)a->purpose << 28) |
+            ((((uint32_t)r4[0] << 24) | ((uint32_t)r4[1] << 16) | ((uint32_t)r4[2] << 8) | r4[3]) &
+             0x0FFFFFFFu);
     }
     uint32_t csb = key_id;
     /* TS 33.180 §5.2.3: end-point diversity for GMKs — the CSB-ID carries the member's GUK-ID */
@@ -317,8 +320,8 @@ mcx_err mcx_mikey_create(mcx_mikey_ctx *c, const struct mcx_mikey_create_args *a
         goto out;
     if ((rc = mcx_random(rnd, 16)) != MCX_OK)
         goto out;
-    if ((rc = mcxi_mikey_uid_at(rk, (const uint8_t *)a->responder_uri, strlen(a->responder_uri), ntp,
-                                ruid)) != MCX_OK)
+    if ((rc = mcxi_mikey_uid_at(rk, (const uint8_t *)a->responder_uri, strlen(a->responder_uri),
+                                ntp, ruid)) != MCX_OK)
         goto out;
     if ((rc = mcx_sakke_encapsulate(rk->pub, ruid, 32, key, sed)) != MCX_OK)
         goto out;
@@ -436,7 +439,8 @@ out:
     return rc;
 }
 
-/* ---- process -------------------------------------------------------------------------------------- */
+/* ---- process
+ * -------------------------------------------------------------------------------------- */
 
 static int bytes_eq(const struct mcx_mikey_bytes *b, const char *s)
 {
@@ -470,9 +474,8 @@ mcx_err mcx_mikey_process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int e
         goto out;
     }
     /* payload set and order: T RAND {IDRi IDRr IDRkmsi IDRkmsr} SP* SAKKE GEXT* SIGN (E.1.2) */
-    const struct mcx_mikey_payload *t = NULL, *rnd = NULL, *idri = NULL, *idrr = NULL,
-                                   *kmsi = NULL, *kmsr = NULL, *sakke = NULL, *sign = NULL,
-                                   *ge_params = NULL;
+    const struct mcx_mikey_payload *t = NULL, *rnd = NULL, *idri = NULL, *idrr = NULL, *kmsi = NULL,
+                                   *kmsr = NULL, *sakke = NULL, *sign = NULL, *ge_params = NULL;
     size_t i = 0;
     if (m->n < 2 || m->p[0].type != MCX_MIKEY_PT_T || m->p[1].type != MCX_MIKEY_PT_RAND)
         goto out;
@@ -483,12 +486,21 @@ mcx_err mcx_mikey_process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int e
         const struct mcx_mikey_payload **slot;
         switch (p->u.idr.role) {
         case MCX_MIKEY_ROLE_I:
-        case MCX_MIKEY_ROLE_UIDI: slot = &idri; break;
+        case MCX_MIKEY_ROLE_UIDI:
+            slot = &idri;
+            break;
         case MCX_MIKEY_ROLE_R:
-        case MCX_MIKEY_ROLE_UIDR: slot = &idrr; break;
-        case MCX_MIKEY_ROLE_KMSI: slot = &kmsi; break;
-        case MCX_MIKEY_ROLE_KMSR: slot = &kmsr; break;
-        default: goto out;
+        case MCX_MIKEY_ROLE_UIDR:
+            slot = &idrr;
+            break;
+        case MCX_MIKEY_ROLE_KMSI:
+            slot = &kmsi;
+            break;
+        case MCX_MIKEY_ROLE_KMSR:
+            slot = &kmsr;
+            break;
+        default:
+            goto out;
         }
         if (*slot != NULL)
             goto out; /* duplicated role */
@@ -543,7 +555,8 @@ mcx_err mcx_mikey_process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int e
     }
     /* initiator identity: its UID in the key period of T under its KMS (or given, role 8) */
     if (idri->u.idr.role == MCX_MIKEY_ROLE_I) {
-        if ((rc = mcxi_mikey_uid_at(ik, idri->u.idr.id.p, idri->u.idr.id.len, t_sec, iuid)) != MCX_OK)
+        if ((rc = mcxi_mikey_uid_at(ik, idri->u.idr.id.p, idri->u.idr.id.len, t_sec, iuid)) !=
+            MCX_OK)
             goto out;
     } else {
         if (idri->u.idr.id.len != 32)
@@ -561,12 +574,14 @@ mcx_err mcx_mikey_process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int e
     }
     /* purpose tag of the CSB-ID (§5.2) */
     unsigned purpose = MCX_KEY_ID_PURPOSE(m->hdr.csb_id);
-    if (purpose > MCX_PURPOSE_MUSIK || (expect != MCX_MIKEY_ANY_PURPOSE && purpose != (unsigned)expect)) {
+    if (purpose > MCX_PURPOSE_MUSIK ||
+        (expect != MCX_MIKEY_ANY_PURPOSE && purpose != (unsigned)expect)) {
         rc = MCX_ERR_MIKEY_PURPOSE;
         goto out;
     }
     /* SAKKE: parameter set 1, hashed-UID scheme, decapsulate with the RSK of the period */
-    if (sakke->u.sakke.params != MCX_SAKKE_PARAM_SET || sakke->u.sakke.id_scheme != SAKKE_ID_SCHEME_UID) {
+    if (sakke->u.sakke.params != MCX_SAKKE_PARAM_SET ||
+        sakke->u.sakke.id_scheme != SAKKE_ID_SCHEME_UID) {
         rc = MCX_ERR_UNSUPPORTED;
         goto out;
     }
@@ -614,4 +629,20 @@ out:
     mcx_wipe(&kp, sizeof kp);
     free(m);
     return rc;
+}
+
+mcx_err mcx_mikey_check_initiator(const mcx_mikey_ctx *c, const struct mcx_mikey_result *res,
+                                  const char *uri, const char *kms_uri)
+{
+    if (c == NULL || res == NULL || uri == NULL)
+        return MCX_ERR_ARG;
+    const struct mcxi_kms *k = &c->kms[0];
+    if (kms_uri != NULL &&
+        (k = mcxi_mikey_find_kms(c, (const uint8_t *)kms_uri, strlen(kms_uri))) == NULL)
+        return MCX_ERR_MIKEY_KMS;
+    uint8_t uid[32];
+    mcx_err rc = mcxi_mikey_uid_at(k, (const uint8_t *)uri, strlen(uri), res->t_ntp >> 32, uid);
+    if (rc != MCX_OK)
+        return rc == MCX_ERR_MIKEY_TIME ? rc : MCX_ERR_MIKEY_IDENTITY;
+    return memcmp(uid, res->initiator_uid, 32) == 0 ? MCX_OK : MCX_ERR_MIKEY_IDENTITY;
 }

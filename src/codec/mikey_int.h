@@ -38,7 +38,8 @@ const struct mcxi_keyset *mcxi_mikey_keyset_at(const mcx_mikey_ctx *ctx, uint64_
 /* UID of uri in the key period containing ntp_sec under KMS k. */
 mcx_err mcxi_mikey_uid_at(const struct mcxi_kms *k, const uint8_t *uri, size_t uri_len,
                           uint64_t ntp_sec, uint8_t uid[32]);
-/* MCX_OK if T (NTP 32.32) is within the window around now (Unix seconds), else MCX_ERR_MIKEY_TIME. */
+/* MCX_OK if T (NTP 32.32) is within the window around now (Unix seconds), else MCX_ERR_MIKEY_TIME.
+ */
 mcx_err mcxi_mikey_check_time(const mcx_mikey_ctx *ctx, uint64_t t_ntp, int64_t now);
 mcx_err mcxi_check_time_window(uint32_t window, uint64_t t_ntp, int64_t now);
 /* Record (RAND, T); MCX_ERR_MIKEY_REPLAY if already present. */

@@ -1,8 +1,9 @@
 /*
  * The TS 33.180 key hierarchy below MIKEY (include/mcxsec/keys.h): SRTP master key/salt (§7.4 with
  * RFC 3830 §4.1.3 and the RFC 6043 §6.1 PRF), MKI layout (§7.4), DPCK (F.1.5, FC 0x53), the F.1.4
- * signalling keys (FC 0x51/0x52), and the E.6 key-parameter payload with its §8.5.4 protected-payload
- * envelope (AES-128-GCM with a 16-octet IV, as deployed by Streamwide; digest §5.8).
+ * signalling keys (FC 0x51/0x52), and the E.6 key-parameter payload with its §8.5.4
+ * protected-payload envelope (AES-128-GCM with a 16-octet IV, as deployed by Streamwide; digest
+ * §5.8).
  */
 #include "mcxsec/keys.h"
 
@@ -45,10 +46,12 @@ mcx_err mcx_srtp_master(const uint8_t tgk[MCX_KEY_BYTES], uint8_t cs_id, uint32_
                         const uint8_t *rand, size_t rand_len, uint8_t key[MCX_SRTP_KEY_BYTES],
                         uint8_t salt[MCX_SRTP_SALT_BYTES])
 {
-    if (tgk == NULL || rand == NULL || rand_len == 0 || rand_len > 255 || key == NULL || salt == NULL)
+    if (tgk == NULL || rand == NULL || rand_len == 0 || rand_len > 255 || key == NULL ||
+        salt == NULL)
         return MCX_ERR_ARG;
     /* TS 33.180 §7.4: "the key derivation function defined in section 4.1.3 of RFC 3830 using the
-     * PRF-HMAC-SHA-256 PRF" — master key with the TEK constant, master salt with the salt constant */
+     * PRF-HMAC-SHA-256 PRF" — master key with the TEK constant, master salt with the salt constant
+     */
     mcx_err rc = mcx_mikey_derive(MCX_PRF_HMAC_SHA256, tgk, MCX_KEY_BYTES, MCX_PRF_CONST_TEK, cs_id,
                                   csb_id, rand, rand_len, key, MCX_SRTP_KEY_BYTES);
     if (rc == MCX_OK)
@@ -116,7 +119,8 @@ mcx_err mcx_signalling_key(const uint8_t xpk[MCX_KEY_BYTES], uint32_t xpk_id, co
     return rc;
 }
 
-/* ---- key parameters (E.6.1) ----------------------------------------------------------------------- */
+/* ---- key parameters (E.6.1)
+ * ----------------------------------------------------------------------- */
 
 /* MC group ID IEI inside the Group IDs element. TS 24.282 §15.2.14 was not available; 0x00 is our
  * choice for writing (docs/mikey.md); any IEI is accepted on reading. */
@@ -226,7 +230,7 @@ mcx_err mcx_key_params_decode(const uint8_t *in, size_t len, struct mcx_key_para
     return MCX_OK;
 }
 
-#define PP_HDR 32  /* message type .. DPPK-ID */
+#define PP_HDR 32 /* message type .. DPPK-ID */
 #define PP_TAG 16
 #define PP_MAX_PLAIN 4096
 

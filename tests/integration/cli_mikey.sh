@@ -53,6 +53,17 @@ done
 "$B" mikey create --purpose csk --cert cert.xml --keyset alice.xml --to sip:bob@example.org --at $AT --format base64 --out csk.b64 >/dev/null
 "$B" mikey open --cert cert.xml --keyset bob.xml --at $AT - < csk.b64 | grep -q '^purpose=csk' || fail "base64 stdin"
 
+# --- two security domains: Alice (kms.example.org) calls Dave (kms.other.example) --------------------
+"$B" kms keygen --kms-uri kms.other.example --cert-out cert2.xml --master-out master2.txt >/dev/null
+"$B" kms issue --cert cert2.xml --master master2.txt --user sip:dave@other.example --at $AT --out dave.xml >/dev/null
+x=$("$B" mikey create --purpose pck --cert cert.xml --keyset alice.xml --to sip:dave@other.example \
+    --to-cert cert2.xml --at $AT --out x.mikey)
+set +e
+"$B" mikey open --cert cert2.xml --keyset dave.xml --at $AT x.mikey 2>/dev/null; [ $? = 2 ] || fail "foreign KMS not permitted"
+set -e
+[ "$("$B" mikey open --cert cert2.xml --keyset dave.xml --kms-cert cert.xml --at $AT x.mikey | get key)" = \
+  "$(echo "$x" | get key)" ] || fail "two-domain PCK"
+
 # --- dump --------------------------------------------------------------------------------------------
 "$B" mikey dump gmk.mikey | grep -q 'IDRkmsr' || fail "dump tree"
 "$B" mikey dump --cert cert.xml --keyset alice.xml gmk.mikey | grep -q "key  *$key" || fail "dump decrypt"
@@ -76,6 +87,7 @@ for m in alice bob; do
       --signer sip:alice@example.org --at $AT gsk.sdp)
   [ "$(echo "$o" | get gsk)" = "$(echo "$g" | get gsk)" ] || fail "GSK ($m)"
 done
+"$B" mikey dump --gmk "$key" --gmk-id "$kid" --cert cert.xml gsk.sdp | grep -q "GSK  *$(echo "$g" | get gsk)" || fail "dump GSK"
 set +e
 "$B" mikey gsk-open --gmk "$key" --gmk-id "$kid" --cert cert.xml --signer sip:bob@example.org --at $AT gsk.sdp 2>/dev/null
 [ $? = 1 ] || fail "unacceptable GSK signer"

@@ -68,8 +68,8 @@ static inline size_t vec_b64(const char *b64, uint8_t *out, size_t cap)
     return (size_t)l - pad;
 }
 
-static inline size_t vec_get_hex(const char *file, const char *section, const char *name, uint8_t *out,
-                          size_t cap)
+static inline size_t vec_get_hex(const char *file, const char *section, const char *name,
+                                 uint8_t *out, size_t cap)
 {
     char *v = vec_get(file, section, name);
     size_t r = v ? vec_hex(v, out, cap) : (size_t)-1;
@@ -85,8 +85,8 @@ static inline uint32_t vec_get_u32hex(const char *file, const char *section, con
     return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
 }
 
-static inline size_t vec_get_b64(const char *file, const char *section, const char *name, uint8_t *out,
-                          size_t cap)
+static inline size_t vec_get_b64(const char *file, const char *section, const char *name,
+                                 uint8_t *out, size_t cap)
 {
     char *v = vec_get(file, section, name);
     size_t r = v ? vec_b64(v, out, cap) : (size_t)-1;

@@ -42,8 +42,8 @@ static void test_guk_id(void **state)
 static void test_srtp_master(void **state)
 {
     (void)state;
-    static const char *const secs[] = {"srtp_es1", "srtp_es2", "srtp_es3", "srtp_csk",
-                                       "srtp_keyderiv", "srtp_sw_test1"};
+    static const char *const secs[] = {"srtp_es1", "srtp_es2",      "srtp_es3",
+                                       "srtp_csk", "srtp_keyderiv", "srtp_sw_test1"};
     for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
         uint8_t tgk[16], rand[16], cs[1] = {0}, wk[16], ws[12], k[16], s[12];
         assert_int_equal(vec_get_hex(KV, secs[i], "tgk", tgk, 16), 16);
@@ -195,12 +195,9 @@ static void test_mki(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_guk_id),
-        cmocka_unit_test(test_srtp_master),
-        cmocka_unit_test(test_dpck_and_params),
-        cmocka_unit_test(test_params_roundtrip),
-        cmocka_unit_test(test_signalling_keys),
-        cmocka_unit_test(test_mki),
+        cmocka_unit_test(test_guk_id),          cmocka_unit_test(test_srtp_master),
+        cmocka_unit_test(test_dpck_and_params), cmocka_unit_test(test_params_roundtrip),
+        cmocka_unit_test(test_signalling_keys), cmocka_unit_test(test_mki),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,8 @@
 /*
  * Unit tests for the TS 33.180 Annex D key documents (src/codec/kms_xml.c): golden files built from
  * the Streamwide v5 KMS data (tests/vectors/streamwide_v5.txt), wrapped forms, byte-exact writing,
- * dateTime conversion, and the malformed siblings (namespace, order, missing elements, hex, lengths,
- * DOCTYPE / entity attacks, oversize).
+ * dateTime conversion, and the malformed siblings (namespace, order, missing elements, hex,
+ * lengths, DOCTYPE / entity attacks, oversize).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,8 +43,9 @@ static void unhex(const char *hex, uint8_t *out, size_t n)
     }
 }
 
-static const char SW_KPAK[] = "0448f9c2c48b50735f6bc70ec6691073243f1e0bd83cc73bb936d61ffcb2d6049a5b297e82"
-                              "05b29fbd8591cb582d6402add21451ce4beebeaaa7520e93b11cf28f";
+static const char SW_KPAK[] =
+    "0448f9c2c48b50735f6bc70ec6691073243f1e0bd83cc73bb936d61ffcb2d6049a5b297e82"
+    "05b29fbd8591cb582d6402add21451ce4beebeaaa7520e93b11cf28f";
 static const char ALICE_SSK[] = "a1be54a56c7905c06abd2be177fc0c137a32278c9067550b0f0d93fb630d2428";
 static const char ALICE_UID[] = "b5c452309219da6a3d805615548d6c1b0f4de45a6b48fb13d9a24d857fc03dc4";
 static const char GMS_SSK[] = "2e7237faa18a874b88d955199dea974b7d0fefcbbae1946baf659b26a4d05a5e";
@@ -151,7 +152,7 @@ static void test_keyset_in_response(void **state)
     uint8_t ssk[32], uid[32];
     assert_string_equal(k[0].user_uri, "gms@streamwide.com");
     unhex(GMS_SSK, ssk, 32);
-    assert_memory_equal(k[0].ssk, ssk, 32); /* upper-case hex accepted */
+    assert_memory_equal(k[0].ssk, ssk, 32);     /* upper-case hex accepted */
     assert_true(k[0].valid_from == 1475007995); /* 2016-09-27T20:26:35Z */
     assert_true(k[0].valid_to == 1495816589);   /* 2017-05-26T16:36:29Z */
     assert_string_equal(k[1].user_uri, "sip:alice@streamwide.com");
@@ -222,10 +223,9 @@ static void test_write_options(void **state)
 
 static const char CERT_HEAD[] =
     "<KmsCertificate xmlns=\"urn:3gpp:ns:mcsecKMSInterface:1.0\"><KmsUri>k</KmsUri>";
-static const char CERT_TAIL[] =
-    "<UserIdFormat>2</UserIdFormat><UserKeyPeriod>10</UserKeyPeriod>"
-    "<UserKeyOffset>0</UserKeyOffset><PubEncKey>04%0512d</PubEncKey>"
-    "<PubAuthKey>04%0128d</PubAuthKey></KmsCertificate>";
+static const char CERT_TAIL[] = "<UserIdFormat>2</UserIdFormat><UserKeyPeriod>10</UserKeyPeriod>"
+                                "<UserKeyOffset>0</UserKeyOffset><PubEncKey>04%0512d</PubEncKey>"
+                                "<PubAuthKey>04%0128d</PubAuthKey></KmsCertificate>";
 
 /* A minimal certificate with `mid` inserted after KmsUri (for dateTime cases). */
 static mcx_err cert_with(const char *mid, struct mcx_kms_cert *c)
@@ -252,11 +252,16 @@ static void test_datetime(void **state)
     assert_int_equal(cert_with("<ValidFrom>1900-01-01T00:00:00Z</ValidFrom>", &c), MCX_OK);
     assert_true(c.valid_from == -(int64_t)2208988800LL);
     static const char *const bad[] = {
-        "<ValidFrom>2023-02-29T00:00:00Z</ValidFrom>", "<ValidFrom>2025-13-01T00:00:00Z</ValidFrom>",
-        "<ValidFrom>2025-10-03 12:00:00Z</ValidFrom>", "<ValidFrom>2025-10-03T12:00:60Z</ValidFrom>",
-        "<ValidFrom>2025-10-03T12:00:00ZZ</ValidFrom>", "<ValidFrom>2025-10-03T12:00:00.</ValidFrom>",
-        "<ValidFrom>2025-10-03T12:00:00+2:00</ValidFrom>", "<ValidFrom></ValidFrom>",
-        "<Revoked>yes</Revoked>", "<ValidFrom>x<b/>y</ValidFrom>",
+        "<ValidFrom>2023-02-29T00:00:00Z</ValidFrom>",
+        "<ValidFrom>2025-13-01T00:00:00Z</ValidFrom>",
+        "<ValidFrom>2025-10-03 12:00:00Z</ValidFrom>",
+        "<ValidFrom>2025-10-03T12:00:60Z</ValidFrom>",
+        "<ValidFrom>2025-10-03T12:00:00ZZ</ValidFrom>",
+        "<ValidFrom>2025-10-03T12:00:00.</ValidFrom>",
+        "<ValidFrom>2025-10-03T12:00:00+2:00</ValidFrom>",
+        "<ValidFrom></ValidFrom>",
+        "<Revoked>yes</Revoked>",
+        "<ValidFrom>x<b/>y</ValidFrom>",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         mcx_err rc = cert_with(bad[i], &c);
@@ -355,7 +360,8 @@ static void test_entities_without_precheck(void **state)
         for (size_t i = 0; i < n; i++)
             u16[2 + 2 * i] = ascii[i];
         struct mcx_kms_cert c;
-        assert_int_equal(mcx_kmsxml_read_cert(u16, 2 * n + 2, &c), with_doctype ? MCX_ERR_XML : MCX_OK);
+        assert_int_equal(mcx_kmsxml_read_cert(u16, 2 * n + 2, &c),
+                         with_doctype ? MCX_ERR_XML : MCX_OK);
         free(u16);
     }
     free(cert);
@@ -384,8 +390,10 @@ static void test_limits_and_args(void **state)
     char *p = strstr(xml, "<UserDecryptKey>");
     assert_non_null(p);
     char mod[70000];
-    snprintf(mod, sizeof mod, "%.*s<UserDecryptKey xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-             "xsi:type=\"EncKeyContentType\">%s", (int)(p - xml), xml, p + strlen("<UserDecryptKey>"));
+    snprintf(mod, sizeof mod,
+             "%.*s<UserDecryptKey xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+             "xsi:type=\"EncKeyContentType\">%s",
+             (int)(p - xml), xml, p + strlen("<UserDecryptKey>"));
     struct mcx_kms_keyset k;
     size_t n = 1;
     assert_int_equal(mcx_kmsxml_read_keysets(mod, strlen(mod), &k, &n), MCX_ERR_UNSUPPORTED);

@@ -1,8 +1,8 @@
 /*
  * MIKEY codec tests: the Streamwide GMK/CSK/PCK I_MESSAGEs decode to the fields of digest §5.11 and
  * re-encode byte for byte; decode(encode(x)) == x for built messages; key data sub-payloads; and
- * negative cases (truncation at every length, trailing octets, unknown payload, duplicates, version,
- * short RAND, SIGN not last, bad map type, limits).
+ * negative cases (truncation at every length, trailing octets, unknown payload, duplicates,
+ * version, short RAND, SIGN not last, bad map type, limits).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -274,7 +274,8 @@ static void test_build_roundtrip(void **state)
 static void test_keydata(void **state)
 {
     (void)state;
-    static const uint8_t key[16] = {7}, salt[14] = {8}, spi[4] = {1, 2, 3, 4}, vf[6] = {1}, vt[6] = {2};
+    static const uint8_t key[16] = {7}, salt[14] = {8}, spi[4] = {1, 2, 3, 4}, vf[6] = {1},
+                         vt[6] = {2};
     struct mcx_mikey_keydata kd[2];
     memset(kd, 0, sizeof kd);
     kd[0].type = 1;

@@ -106,9 +106,15 @@ static void test_worked_example(void **state)
     assert_memory_equal(out, want, wl);
     /* the envelope keys of the example, recomputed here from the PRF (RFC 3830 §4.1.4) */
     uint8_t ek[16], ak[32], sk[14], wek[16], wak[32], wsk[14];
-    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_ENCR, 0xFF, a.gmk_id, rnd, 16, ek, 16), MCX_OK);
-    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_AUTH, 0xFF, a.gmk_id, rnd, 16, ak, 32), MCX_OK);
-    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_SALT, 0xFF, a.gmk_id, rnd, 16, sk, 14), MCX_OK);
+    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_ENCR, 0xFF,
+                                      a.gmk_id, rnd, 16, ek, 16),
+                     MCX_OK);
+    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_AUTH, 0xFF,
+                                      a.gmk_id, rnd, 16, ak, 32),
+                     MCX_OK);
+    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, gmk, 16, MCX_PRF_CONST_ENV_SALT, 0xFF,
+                                      a.gmk_id, rnd, 16, sk, 14),
+                     MCX_OK);
     assert_int_equal(vec_get_hex(EX, "example", "encr_key", wek, 16), 16);
     assert_int_equal(vec_get_hex(EX, "example", "auth_key", wak, 32), 32);
     assert_int_equal(vec_get_hex(EX, "example", "salt_key", wsk, 14), 14);
@@ -146,7 +152,8 @@ static void test_signed(void **state)
 {
     (void)state;
     mcx_mikey_ctx *alice = ctx_for("alice"), *bob = ctx_for("bob");
-    struct table t = {{0x07, 0xd1, 0xa1, 0x67, 0x7a, 0xc3, 0x6d, 0x8e, 0x81, 0x62, 0x04, 0x84, 0x68, 0x9b, 0x3c, 0x2d},
+    struct table t = {{0x07, 0xd1, 0xa1, 0x67, 0x7a, 0xc3, 0x6d, 0x8e, 0x81, 0x62, 0x04, 0x84, 0x68,
+                       0x9b, 0x3c, 0x2d},
                       0x0df9bc39};
     struct mcx_gsk_create_args a;
     memset(&a, 0, sizeof a);

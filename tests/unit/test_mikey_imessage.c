@@ -122,6 +122,12 @@ static void test_golden_gmk(void **state)
     assert_int_equal(vec_get_hex(SW, "gms", "user_id", uid, 32), 32);
     assert_memory_equal(r.initiator_uid, uid, 32);
     assert_string_equal(r.initiator_uri, ""); /* hidden identity (role 8) */
+    /* E.7 post-check once the URI is known */
+    assert_int_equal(mcx_mikey_check_initiator(c, &r, "gms@streamwide.com", NULL), MCX_OK);
+    assert_int_equal(mcx_mikey_check_initiator(c, &r, "sip:mallory@streamwide.com", NULL),
+                     MCX_ERR_MIKEY_IDENTITY);
+    assert_int_equal(mcx_mikey_check_initiator(c, &r, "gms@streamwide.com", "kms.x"),
+                     MCX_ERR_MIKEY_KMS);
     assert_int_equal(r.has_params, 1);
     assert_int_equal(r.params.key_type, MCX_PURPOSE_GMK);
     assert_int_equal(r.params.status, MCX_KEY_STATUS_NOT_REVOKED);
@@ -150,7 +156,8 @@ static size_t resign(struct mcx_mikey_msg *m, uint8_t *out, size_t cap)
     struct mcx_kms_keyset gms;
     load_keyset("gms", &gms);
     mcx_eccsi_signer *s = NULL;
-    assert_int_equal(mcx_eccsi_signer_new(&s, sw_cert.pub_auth_key, gms.user_id, 32, gms.ssk, gms.pvt), MCX_OK);
+    assert_int_equal(
+        mcx_eccsi_signer_new(&s, sw_cert.pub_auth_key, gms.user_id, 32, gms.ssk, gms.pvt), MCX_OK);
     mcx_wipe(&gms, sizeof gms);
     struct mcx_mikey_layout lay;
     size_t ol = cap;
@@ -160,7 +167,8 @@ static size_t resign(struct mcx_mikey_msg *m, uint8_t *out, size_t cap)
     return ol;
 }
 
-static void expect_fail(mcx_mikey_ctx *c, const uint8_t *msg, size_t len, int purpose, int64_t now, mcx_err want)
+static void expect_fail(mcx_mikey_ctx *c, const uint8_t *msg, size_t len, int purpose, int64_t now,
+                        mcx_err want)
 {
     struct mcx_mikey_result r;
     memset(&r, 0x5A, sizeof r);
@@ -278,8 +286,8 @@ static void test_bad_keysets(void **state)
     assert_int_not_equal(mcx_mikey_ctx_new(&c, &bad), MCX_OK);
 }
 
-static void roundtrip(mcx_mikey_ctx *from, mcx_mikey_ctx *to, const char *to_uri, enum mcx_purpose p,
-                      int hide, int params)
+static void roundtrip(mcx_mikey_ctx *from, mcx_mikey_ctx *to, const char *to_uri,
+                      enum mcx_purpose p, int hide, int params)
 {
     struct mcx_mikey_create_args a;
     memset(&a, 0, sizeof a);
@@ -435,7 +443,9 @@ static void test_external_kms(void **state)
     memcpy(bk.user_uri, "sip:bob@other.example", 22);
     uint64_t ntp = (uint64_t)(SW_NOW + (int64_t)MCX_NTP_UNIX_OFFSET);
     assert_int_equal(mcx_key_period_no(ntp, ext.user_key_period, 0, &bk.key_period_no), MCX_OK);
-    assert_int_equal(mcx_uid(bk.user_uri, ext.kms_uri, ext.user_key_period, 0, bk.key_period_no, bk.user_id), MCX_OK);
+    assert_int_equal(
+        mcx_uid(bk.user_uri, ext.kms_uri, ext.user_key_period, 0, bk.key_period_no, bk.user_id),
+        MCX_OK);
     assert_int_equal(mcx_sakke_kms_issue(z, bk.user_id, 32, bk.rsk), MCX_OK);
     assert_int_equal(mcx_eccsi_kms_issue(ksak, bk.user_id, 32, bk.ssk, bk.pvt), MCX_OK);
     mcx_mikey_ctx *bob = NULL, *alice = ctx_for("alice");
@@ -471,12 +481,9 @@ static void test_external_kms(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_golden_gmk),
-        cmocka_unit_test(test_golden_csk_pck),
-        cmocka_unit_test(test_checks),
-        cmocka_unit_test(test_bad_keysets),
-        cmocka_unit_test(test_create_process),
-        cmocka_unit_test(test_external_kms),
+        cmocka_unit_test(test_golden_gmk),     cmocka_unit_test(test_golden_csk_pck),
+        cmocka_unit_test(test_checks),         cmocka_unit_test(test_bad_keysets),
+        cmocka_unit_test(test_create_process), cmocka_unit_test(test_external_kms),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

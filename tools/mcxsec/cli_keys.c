@@ -152,8 +152,9 @@ int cli_time(const char *cmd, const char *what, const char *s, int64_t *out)
         ok = M >= 1 && M <= 12 && D >= 1 && h <= 23 && mi <= 59 && sec <= 59 &&
              D <= mdays[M - 1] + (M == 2 && ((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0));
     if (!ok) {
-        fprintf(stderr, "mcxsec %s: %s: '%s' is not an ISO-8601 UTC time like 2025-10-03T12:00:00Z\n",
-                cmd, what, s);
+        fprintf(stderr,
+                "mcxsec %s: %s: '%s' is not an ISO-8601 UTC time like 2025-10-03T12:00:00Z\n", cmd,
+                what, s);
         return CLI_USAGE;
     }
     *out = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec;

@@ -25,7 +25,11 @@ struct cli_keys {
 };
 
 /* The option specs every key-using command accepts (append to a command's own spec). */
-#define CLI_KEYS_OPTS {"cert", 1, 0}, {"keyset", 1, 1}, {"kms-cert", 1, 1}
+#define CLI_KEYS_OPTS                                                                              \
+    {"cert", 1, 0}, {"keyset", 1, 1},                                                              \
+    {                                                                                              \
+        "kms-cert", 1, 1                                                                           \
+    }
 
 /* Load --cert / --keyset / --kms-cert. need: 0 nothing required, 1 cert required, 2 cert and at
  * least one key set required. Prints the reason and returns a CLI exit code on failure. */

@@ -45,10 +45,10 @@ static int write_file(const char *cmd, const char *path, const char *data, size_
 
 int cmd_kms_keygen(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {{"kms-uri", 1, 0}, {"period", 1, 0}, {"offset", 1, 0},
-                                              {"valid-from", 1, 0}, {"valid-to", 1, 0},
-                                              {"cert-out", 1, 0}, {"master-out", 1, 0},
-                                              {"role", 1, 0}, {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {
+        {"kms-uri", 1, 0},    {"period", 1, 0},   {"offset", 1, 0},
+        {"valid-from", 1, 0}, {"valid-to", 1, 0}, {"cert-out", 1, 0},
+        {"master-out", 1, 0}, {"role", 1, 0},     {NULL, 0, 0}};
     const char *cmd = "kms keygen";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
@@ -66,13 +66,18 @@ int cmd_kms_keygen(int argc, char **argv)
     }
     snprintf(c.kms_uri, sizeof c.kms_uri, "%s", uri);
     c.user_key_period = 2592000; /* 30 days */
-    if ((s = cli_get(&a, "period")) != NULL && ((rc = cli_u64(cmd, "--period", s, &c.user_key_period)) != CLI_OK || c.user_key_period == 0))
+    if ((s = cli_get(&a, "period")) != NULL &&
+        ((rc = cli_u64(cmd, "--period", s, &c.user_key_period)) != CLI_OK ||
+         c.user_key_period == 0))
         return CLI_USAGE;
-    if ((s = cli_get(&a, "offset")) != NULL && (rc = cli_u64(cmd, "--offset", s, &c.user_key_offset)) != CLI_OK)
+    if ((s = cli_get(&a, "offset")) != NULL &&
+        (rc = cli_u64(cmd, "--offset", s, &c.user_key_offset)) != CLI_OK)
         return rc;
-    if ((s = cli_get(&a, "valid-from")) != NULL && (rc = cli_time(cmd, "--valid-from", s, &c.valid_from)) != CLI_OK)
+    if ((s = cli_get(&a, "valid-from")) != NULL &&
+        (rc = cli_time(cmd, "--valid-from", s, &c.valid_from)) != CLI_OK)
         return rc;
-    if ((s = cli_get(&a, "valid-to")) != NULL && (rc = cli_time(cmd, "--valid-to", s, &c.valid_to)) != CLI_OK)
+    if ((s = cli_get(&a, "valid-to")) != NULL &&
+        (rc = cli_time(cmd, "--valid-to", s, &c.valid_to)) != CLI_OK)
         return rc;
     if ((s = cli_get(&a, "role")) != NULL) {
         if (strcmp(s, "external") == 0)
@@ -139,18 +144,21 @@ static int read_master(const char *cmd, const char *path, char *kms_uri, size_t 
         return rc;
     int have = 0;
     char *save = NULL;
-    for (char *line = strtok_r((char *)buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r((char *)buf, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#')
             continue;
         if (strncmp(line, "kms_uri = ", 10) == 0 && strlen(line + 10) < cap) {
             snprintf(kms_uri, cap, "%s", line + 10);
             have |= 1;
         } else if (strncmp(line, "z = ", 4) == 0) {
-            if ((rc = cli_hex_exact(cmd, "master z", line + 4, z, MCX_SAKKE_SCALAR_BYTES)) != CLI_OK)
+            if ((rc = cli_hex_exact(cmd, "master z", line + 4, z, MCX_SAKKE_SCALAR_BYTES)) !=
+                CLI_OK)
                 break;
             have |= 2;
         } else if (strncmp(line, "ksak = ", 7) == 0) {
-            if ((rc = cli_hex_exact(cmd, "master ksak", line + 7, ksak, MCX_ECCSI_SCALAR_BYTES)) != CLI_OK)
+            if ((rc = cli_hex_exact(cmd, "master ksak", line + 7, ksak, MCX_ECCSI_SCALAR_BYTES)) !=
+                CLI_OK)
                 break;
             have |= 4;
         }
@@ -158,7 +166,8 @@ static int read_master(const char *cmd, const char *path, char *kms_uri, size_t 
     mcx_wipe(buf, len);
     free(buf);
     if (rc == CLI_OK && have != 7) {
-        fprintf(stderr, "mcxsec %s: %s: not a master-secret file (needs kms_uri, z, ksak)\n", cmd, path);
+        fprintf(stderr, "mcxsec %s: %s: not a master-secret file (needs kms_uri, z, ksak)\n", cmd,
+                path);
         rc = CLI_USAGE;
     }
     return rc;
@@ -166,8 +175,8 @@ static int read_master(const char *cmd, const char *path, char *kms_uri, size_t 
 
 int cmd_kms_issue(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {{"cert", 1, 0}, {"master", 1, 0}, {"user", 1, 0},
-                                              {"at", 1, 0}, {"period-no", 1, 0}, {"out", 1, 0},
+    static const struct cli_optspec spec[] = {{"cert", 1, 0}, {"master", 1, 0},    {"user", 1, 0},
+                                              {"at", 1, 0},   {"period-no", 1, 0}, {"out", 1, 0},
                                               {NULL, 0, 0}};
     const char *cmd = "kms issue";
     struct cli_args a;
@@ -209,8 +218,8 @@ int cmd_kms_issue(int argc, char **argv)
         int64_t now;
         if ((rc = cli_time_or_now(cmd, &a, &now)) != CLI_OK)
             goto out;
-        if ((e = mcx_key_period_no((uint64_t)(now + (int64_t)MCX_NTP_UNIX_OFFSET), c->user_key_period,
-                                   c->user_key_offset, &no)) != MCX_OK) {
+        if ((e = mcx_key_period_no((uint64_t)(now + (int64_t)MCX_NTP_UNIX_OFFSET),
+                                   c->user_key_period, c->user_key_offset, &no)) != MCX_OK) {
             rc = cli_fail(cmd, "key period", e);
             goto out;
         }
@@ -219,7 +228,8 @@ int cmd_kms_issue(int argc, char **argv)
     snprintf(ks.user_uri, sizeof ks.user_uri, "%s", user);
     ks.key_period_no = no;
     uint64_t start;
-    if ((e = mcx_uid(user, c->kms_uri, c->user_key_period, c->user_key_offset, no, ks.user_id)) != MCX_OK ||
+    if ((e = mcx_uid(user, c->kms_uri, c->user_key_period, c->user_key_offset, no, ks.user_id)) !=
+            MCX_OK ||
         (e = mcx_key_period_start(no, c->user_key_period, c->user_key_offset, &start)) != MCX_OK ||
         (e = mcx_sakke_kms_issue(z, ks.user_id, 32, ks.rsk)) != MCX_OK ||
         (e = mcx_eccsi_kms_issue(ksak, ks.user_id, 32, ks.ssk, ks.pvt)) != MCX_OK) {

@@ -12,31 +12,36 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: mcxsec mikey <sub-command> [options]\n"
-            "  dump [--json] [--cert CERT.xml --keyset KEYSET.xml [--at TIME]] MSG\n"
-            "      annotated decode of any MIKEY message (raw, hex, base64 or SDP a=key-mgmt:mikey);\n"
-            "      with key files also verifies it and prints the decrypted key\n"
-            "  create --purpose gmk|pck|csk|spk|mkfc|mscck|musik --cert CERT.xml --keyset SENDER.xml\n"
-            "         --to URI [--to-cert CERT.xml] [--key HEX] [--key-id HEX] [--at TIME]\n"
-            "         [--activation TIME] [--expiry TIME] [--group-id ID]... [--text TEXT] [--revoked]\n"
-            "         [--params] [--hide-ids] [--sakke-to-self] [--cs-id N | --no-cs] [--out FILE]\n"
-            "         [--format base64|hex|sdp|raw]\n"
-            "  open --cert CERT.xml --keyset RECEIVER.xml [--kms-cert CERT.xml]... [--at TIME]\n"
-            "       [--purpose P] [--window SECONDS] MSG\n"
-            "      prints key=, key_id=, purpose=, rand=, parameters (the key IS printed)\n"
-            "  gsk-create --gmk HEX --gmk-id HEX [--gsk HEX] [--gsk-id HEX] [--cert CERT.xml --keyset SIGNER.xml]\n"
-            "             [--at TIME] [--out FILE] [--format ...]\n"
-            "  gsk-open --gmk HEX --gmk-id HEX [--cert CERT.xml [--kms-cert CERT.xml]...]\n"
-            "           [--require-signature] [--signer URI]... [--at TIME] MSG\n"
-            "  gmk-bulk --cert CERT.xml --keyset GMS.xml --members FILE --out DIR [--key HEX --key-id HEX]\n"
-            "           [--threads N] [--at TIME] [--params] [--group-id ID]\n"
-            "Times are ISO-8601 UTC, e.g. 2025-10-03T12:00:00Z. Exit: 0 ok, 1 verification failed,\n"
-            "2 bad usage or input (incl. a rejected message), 3 internal failure.\n");
+    fprintf(
+        f,
+        "usage: mcxsec mikey <sub-command> [options]\n"
+        "  dump [--json] [--cert CERT.xml --keyset KEYSET.xml [--at TIME]] MSG\n"
+        "      annotated decode of any MIKEY message (raw, hex, base64 or SDP a=key-mgmt:mikey);\n"
+        "      with key files also verifies it and prints the decrypted key\n"
+        "  create --purpose gmk|pck|csk|spk|mkfc|mscck|musik --cert CERT.xml --keyset SENDER.xml\n"
+        "         --to URI [--to-cert CERT.xml] [--key HEX] [--key-id HEX] [--at TIME]\n"
+        "         [--activation TIME] [--expiry TIME] [--group-id ID]... [--text TEXT] "
+        "[--revoked]\n"
+        "         [--params] [--hide-ids] [--sakke-to-self] [--cs-id N | --no-cs] [--out FILE]\n"
+        "         [--format base64|hex|sdp|raw]\n"
+        "  open --cert CERT.xml --keyset RECEIVER.xml [--kms-cert CERT.xml]... [--at TIME]\n"
+        "       [--purpose P] [--window SECONDS] MSG\n"
+        "      prints key=, key_id=, purpose=, rand=, parameters (the key IS printed)\n"
+        "  gsk-create --gmk HEX --gmk-id HEX [--gsk HEX] [--gsk-id HEX] [--cert CERT.xml --keyset "
+        "SIGNER.xml]\n"
+        "             [--at TIME] [--out FILE] [--format ...]\n"
+        "  gsk-open --gmk HEX --gmk-id HEX [--cert CERT.xml [--kms-cert CERT.xml]...]\n"
+        "           [--require-signature] [--signer URI]... [--at TIME] MSG\n"
+        "  gmk-bulk --cert CERT.xml --keyset GMS.xml --members FILE --out DIR [--key HEX --key-id "
+        "HEX]\n"
+        "           [--threads N] [--at TIME] [--params] [--group-id ID]\n"
+        "Times are ISO-8601 UTC, e.g. 2025-10-03T12:00:00Z. Exit: 0 ok, 1 verification failed,\n"
+        "2 bad usage or input (incl. a rejected message), 3 internal failure.\n");
 }
 
 /* Write a message to --out (raw, mode 0644) or stdout in --format (default base64). */
-static int emit_msg(const char *cmd, const struct cli_args *a, struct cli_out *o, const uint8_t *msg, size_t len)
+static int emit_msg(const char *cmd, const struct cli_args *a, struct cli_out *o,
+                    const uint8_t *msg, size_t len)
 {
     const char *out = cli_get(a, "out");
     const char *fmt = cli_get(a, "format");
@@ -115,13 +120,15 @@ static int fill_params(const char *cmd, const struct cli_args *a, struct mcx_key
     }
     if ((s = cli_get(a, "text")) != NULL) {
         if (strlen(s) > MCX_KEY_PARAMS_TEXT_MAX) {
-            fprintf(stderr, "mcxsec %s: --text longer than %d octets\n", cmd, MCX_KEY_PARAMS_TEXT_MAX);
+            fprintf(stderr, "mcxsec %s: --text longer than %d octets\n", cmd,
+                    MCX_KEY_PARAMS_TEXT_MAX);
             return CLI_USAGE;
         }
         snprintf(kp->text, sizeof kp->text, "%s", s);
     }
     for (size_t i = 0; (s = cli_get_nth(a, "group-id", i)) != NULL; i++) {
-        if (i == MCX_KEY_PARAMS_MAX_GROUPS || strlen(s) == 0 || strlen(s) >= MCX_KEY_PARAMS_GROUP_MAX) {
+        if (i == MCX_KEY_PARAMS_MAX_GROUPS || strlen(s) == 0 ||
+            strlen(s) >= MCX_KEY_PARAMS_GROUP_MAX) {
             fprintf(stderr, "mcxsec %s: --group-id: at most %d ids of 1..%d octets\n", cmd,
                     MCX_KEY_PARAMS_MAX_GROUPS, MCX_KEY_PARAMS_GROUP_MAX - 1);
             return CLI_USAGE;
@@ -135,10 +142,14 @@ static int fill_params(const char *cmd, const struct cli_args *a, struct mcx_key
 static unsigned default_cs_id(int purpose)
 {
     switch (purpose) {
-    case MCX_PURPOSE_GMK: return MCX_CS_GROUP;
-    case MCX_PURPOSE_CSK: return MCX_CS_CSK;
-    case MCX_PURPOSE_MUSIK: return MCX_CS_MUSIK;
-    default: return MCX_CS_PRIVATE_INIT;
+    case MCX_PURPOSE_GMK:
+        return MCX_CS_GROUP;
+    case MCX_PURPOSE_CSK:
+        return MCX_CS_CSK;
+    case MCX_PURPOSE_MUSIK:
+        return MCX_CS_MUSIK;
+    default:
+        return MCX_CS_PRIVATE_INIT;
     }
 }
 
@@ -163,11 +174,26 @@ static void out_params(struct cli_out *o, const struct mcx_key_params *kp)
 
 static int cmd_create(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {
-        CLI_KEYS_OPTS, {"purpose", 1, 0}, {"to", 1, 0}, {"to-cert", 1, 0}, {"key", 1, 0},
-        {"key-id", 1, 0}, {"at", 1, 0}, {"activation", 1, 0}, {"expiry", 1, 0}, {"group-id", 1, 1},
-        {"text", 1, 0}, {"revoked", 0, 0}, {"params", 0, 0}, {"hide-ids", 0, 0}, {"cs-id", 1, 0},
-        {"no-cs", 0, 0}, {"out", 1, 0}, {"format", 1, 0}, {"sakke-to-self", 0, 0}, {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS,
+                                              {"purpose", 1, 0},
+                                              {"to", 1, 0},
+                                              {"to-cert", 1, 0},
+                                              {"key", 1, 0},
+                                              {"key-id", 1, 0},
+                                              {"at", 1, 0},
+                                              {"activation", 1, 0},
+                                              {"expiry", 1, 0},
+                                              {"group-id", 1, 1},
+                                              {"text", 1, 0},
+                                              {"revoked", 0, 0},
+                                              {"params", 0, 0},
+                                              {"hide-ids", 0, 0},
+                                              {"cs-id", 1, 0},
+                                              {"no-cs", 0, 0},
+                                              {"out", 1, 0},
+                                              {"format", 1, 0},
+                                              {"sakke-to-self", 0, 0},
+                                              {NULL, 0, 0}};
     const char *cmd = "mikey create";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
@@ -187,7 +213,8 @@ static int cmd_create(int argc, char **argv)
     ca.purpose = (enum mcx_purpose)purpose;
     ca.responder_uri = to;
     ca.cs_id = (uint8_t)default_cs_id(purpose);
-    ca.no_cs = cli_flag(&a, "no-cs") || (purpose == MCX_PURPOSE_PCK && cli_get(&a, "cs-id") == NULL);
+    ca.no_cs =
+        cli_flag(&a, "no-cs") || (purpose == MCX_PURPOSE_PCK && cli_get(&a, "cs-id") == NULL);
     ca.hide_identities = cli_flag(&a, "hide-ids");
     ca.sakke_to_self = cli_flag(&a, "sakke-to-self");
     const char *s;
@@ -206,15 +233,18 @@ static int cmd_create(int argc, char **argv)
             return rc;
         ca.key = key;
     }
-    if ((s = cli_get(&a, "key-id")) != NULL && (rc = cli_key_id(cmd, "--key-id", s, &ca.key_id)) != CLI_OK)
+    if ((s = cli_get(&a, "key-id")) != NULL &&
+        (rc = cli_key_id(cmd, "--key-id", s, &ca.key_id)) != CLI_OK)
         return rc;
     if ((rc = cli_time_or_now(cmd, &a, &ca.now)) != CLI_OK)
         return rc;
-    ca.include_params = cli_flag(&a, "params") || cli_get(&a, "activation") || cli_get(&a, "expiry") ||
-                        cli_get(&a, "group-id") || cli_get(&a, "text") || cli_flag(&a, "revoked");
+    ca.include_params = cli_flag(&a, "params") || cli_get(&a, "activation") ||
+                        cli_get(&a, "expiry") || cli_get(&a, "group-id") || cli_get(&a, "text") ||
+                        cli_flag(&a, "revoked");
     if (ca.include_params && (rc = fill_params(cmd, &a, &ca.params)) != CLI_OK)
         return rc;
-    if (ca.include_params && (purpose == MCX_PURPOSE_GMK || purpose == MCX_PURPOSE_MKFC || purpose == MCX_PURPOSE_MUSIK))
+    if (ca.include_params &&
+        (purpose == MCX_PURPOSE_GMK || purpose == MCX_PURPOSE_MKFC || purpose == MCX_PURPOSE_MUSIK))
         ca.params.has_groups = 1;
     struct cli_keys k;
     if ((rc = cli_keys_load(cmd, &a, 2, &k)) != CLI_OK)
@@ -271,8 +301,8 @@ static int cmd_create(int argc, char **argv)
 
 static int cmd_open(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS, {"at", 1, 0}, {"purpose", 1, 0},
-                                              {"window", 1, 0}, {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {
+        CLI_KEYS_OPTS, {"at", 1, 0}, {"purpose", 1, 0}, {"window", 1, 0}, {NULL, 0, 0}};
     const char *cmd = "mikey open";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
@@ -345,7 +375,7 @@ static int cmd_open(int argc, char **argv)
 
 static int cmd_gsk_create(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS, {"gmk", 1, 0}, {"gmk-id", 1, 0},
+    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS, {"gmk", 1, 0},    {"gmk-id", 1, 0},
                                               {"gsk", 1, 0}, {"gsk-id", 1, 0}, {"at", 1, 0},
                                               {"out", 1, 0}, {"format", 1, 0}, {NULL, 0, 0}};
     const char *cmd = "mikey gsk-create";
@@ -359,7 +389,8 @@ static int cmd_gsk_create(int argc, char **argv)
     struct mcx_gsk_create_args ga;
     memset(&ga, 0, sizeof ga);
     uint8_t gmk[16], gsk[16], msg[MCX_MIKEY_MAX_MSG];
-    if ((rc = parse_key16(cmd, "--gmk", gs, gmk)) != CLI_OK || (rc = cli_key_id(cmd, "--gmk-id", gi, &ga.gmk_id)) != CLI_OK)
+    if ((rc = parse_key16(cmd, "--gmk", gs, gmk)) != CLI_OK ||
+        (rc = cli_key_id(cmd, "--gmk-id", gi, &ga.gmk_id)) != CLI_OK)
         return rc;
     ga.gmk = gmk;
     if ((s = cli_get(&a, "gsk")) != NULL) {
@@ -367,7 +398,8 @@ static int cmd_gsk_create(int argc, char **argv)
             return rc;
         ga.gsk = gsk;
     }
-    if ((s = cli_get(&a, "gsk-id")) != NULL && (rc = cli_key_id(cmd, "--gsk-id", s, &ga.gsk_id)) != CLI_OK)
+    if ((s = cli_get(&a, "gsk-id")) != NULL &&
+        (rc = cli_key_id(cmd, "--gsk-id", s, &ga.gsk_id)) != CLI_OK)
         return rc;
     if ((rc = cli_time_or_now(cmd, &a, &ga.now)) != CLI_OK)
         return rc;
@@ -434,9 +466,9 @@ static int gsk_policy(void *arg, const char *uri, const uint8_t uid[32])
 
 static int cmd_gsk_open(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS, {"gmk", 1, 0}, {"gmk-id", 1, 0},
-                                              {"require-signature", 0, 0}, {"signer", 1, 1},
-                                              {"at", 1, 0}, {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {
+        CLI_KEYS_OPTS,    {"gmk", 1, 0}, {"gmk-id", 1, 0}, {"require-signature", 0, 0},
+        {"signer", 1, 1}, {"at", 1, 0},  {NULL, 0, 0}};
     const char *cmd = "mikey gsk-open";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
@@ -449,7 +481,8 @@ static int cmd_gsk_open(int argc, char **argv)
         return CLI_USAGE;
     }
     struct gsk_table t;
-    if ((rc = parse_key16(cmd, "--gmk", gs, t.gmk)) != CLI_OK || (rc = cli_key_id(cmd, "--gmk-id", gi, &t.gmk_id)) != CLI_OK)
+    if ((rc = parse_key16(cmd, "--gmk", gs, t.gmk)) != CLI_OK ||
+        (rc = cli_key_id(cmd, "--gmk-id", gi, &t.gmk_id)) != CLI_OK)
         return rc;
     struct mcx_gsk_process_args pa;
     memset(&pa, 0, sizeof pa);

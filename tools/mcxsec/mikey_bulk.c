@@ -1,9 +1,9 @@
 /*
  * `mcxsec mikey gmk-bulk`: the group-rekey hot path — one GMK I_MESSAGE (TS 33.180 E.2) per member
- * of a member list, on every core. Each thread owns its MIKEY context (its own RSK lines, signer and
- * verifier caches); members are streamed from the list file one line at a time and each message is
- * written to OUT/<n>.mikey as soon as it exists, so memory does not grow with the group size.
- * An index line "n uri guk_id" per member goes to OUT/index.txt. A progress bar is drawn on a
+ * of a member list, on every core. Each thread owns its MIKEY context (its own RSK lines, signer
+ * and verifier caches); members are streamed from the list file one line at a time and each message
+ * is written to OUT/<n>.mikey as soon as it exists, so memory does not grow with the group size. An
+ * index line "n uri guk_id" per member goes to OUT/index.txt. A progress bar is drawn on a
  * terminal; otherwise one summary line is printed.
  */
 #include <pthread.h>
@@ -79,8 +79,9 @@ static void progress(struct bulk *b)
         int w = 40, f = (int)((double)w * (double)n / (double)b->total_hint);
         if (f > w)
             f = w;
-        fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f msg/s ", f, "########################################",
-                w - f, "", n, b->total_hint, t > 0 ? (double)n / t : 0.0);
+        fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f msg/s ", f,
+                "########################################", w - f, "", n, b->total_hint,
+                t > 0 ? (double)n / t : 0.0);
     } else {
         fprintf(stderr, "\r%zu messages  %.0f msg/s ", n, t > 0 ? (double)n / t : 0.0);
     }
@@ -141,16 +142,17 @@ static void *worker(void *arg)
 
 int mikey_cmd_bulk(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS, {"members", 1, 0}, {"out", 1, 0},
-                                              {"key", 1, 0}, {"key-id", 1, 0}, {"threads", 1, 0},
-                                              {"at", 1, 0}, {"params", 0, 0}, {"group-id", 1, 0},
-                                              {"print-key", 0, 0}, {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {
+        CLI_KEYS_OPTS,      {"members", 1, 0},   {"out", 1, 0}, {"key", 1, 0},
+        {"key-id", 1, 0},   {"threads", 1, 0},   {"at", 1, 0},  {"params", 0, 0},
+        {"group-id", 1, 0}, {"print-key", 0, 0}, {NULL, 0, 0}};
     const char *cmd = "mikey gmk-bulk";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
     if (rc != CLI_OK)
         return rc;
-    const char *members = cli_require(&a, cmd, "members"), *outdir = cli_require(&a, cmd, "out"), *s;
+    const char *members = cli_require(&a, cmd, "members"), *outdir = cli_require(&a, cmd, "out"),
+               *s;
     if (members == NULL || outdir == NULL)
         return CLI_USAGE;
     struct bulk b;
@@ -172,7 +174,9 @@ int mikey_cmd_bulk(int argc, char **argv)
         uint8_t r4[4];
         if (mcx_random(r4, 4) != MCX_OK)
             return CLI_FAILURE;
-        b.base.key_id = (((uint32_t)r4[0] << 24) | ((uint32_t)r4[1] << 16) | ((uint32_t)r4[2] << 8) | r4[3]) & 0x0FFFFFFFu;
+        b.base.key_id =
+            (((uint32_t)r4[0] << 24) | ((uint32_t)r4[1] << 16) | ((uint32_t)r4[2] << 8) | r4[3]) &
+            0x0FFFFFFFu;
     }
     if (MCX_KEY_ID_PURPOSE(b.base.key_id) != MCX_PURPOSE_GMK) {
         fprintf(stderr, "mcxsec %s: --key-id must carry the GMK purpose tag 0\n", cmd);

@@ -11,10 +11,14 @@
 const char *mikey_form_name(enum mikey_form f)
 {
     switch (f) {
-    case FORM_RAW: return "raw";
-    case FORM_HEX: return "hex";
-    case FORM_BASE64: return "base64";
-    default: return "sdp";
+    case FORM_RAW:
+        return "raw";
+    case FORM_HEX:
+        return "hex";
+    case FORM_BASE64:
+        return "base64";
+    default:
+        return "sdp";
     }
 }
 
