@@ -72,7 +72,9 @@ MCX_API void mcx_eccsi_signer_free(mcx_eccsi_signer *s);
 
 /**
  * Sign msg (RFC 6507 §5.2.1) with a fresh random j. Thread-safe for concurrent use of one signer.
- * sig = r || s || PVT.
+ * sig = r || s || PVT. msg may be NULL when msg_len is 0. Errors: MCX_ERR_ARG, MCX_ERR_RNG,
+ * MCX_ERR_NOMEM, MCX_ERR_INTERNAL; sig is zeroed on any error. Constant time in SSK and j (the
+ * inversion runs on a value blinded by a fresh random factor).
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_eccsi_sign(const mcx_eccsi_signer *s, const uint8_t *msg,
                                               size_t msg_len, uint8_t sig[MCX_ECCSI_SIG_BYTES]);
@@ -95,9 +97,16 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_eccsi_verify(const uint8_t kpak[MCX_ECCSI_POI
  */
 typedef struct mcx_eccsi_verifier mcx_eccsi_verifier;
 
+/**
+ * Create a verifier for one KPAK (validated here: MCX_ERR_POINT_* / MCX_ERR_NOT_ON_CURVE /
+ * MCX_ERR_INFINITY). capacity 0 selects the default of 1024 signers; more than 4,194,304 is
+ * MCX_ERR_LIMIT. Only signers whose signature verified are cached, so forged (ID, PVT) pairs
+ * cannot evict genuine ones. *out is set only on MCX_OK; free with mcx_eccsi_verifier_free.
+ */
 MCX_API MCX_MUST_CHECK mcx_err mcx_eccsi_verifier_new(mcx_eccsi_verifier **out,
                                                       const uint8_t kpak[MCX_ECCSI_POINT_BYTES],
                                                       size_t capacity);
+/** Free a verifier and its cache; NULL is a no-op. */
 MCX_API void mcx_eccsi_verifier_free(mcx_eccsi_verifier *v);
 /** As mcx_eccsi_verify, using and filling the cache. */
 MCX_API MCX_MUST_CHECK mcx_err mcx_eccsi_verifier_verify(mcx_eccsi_verifier *v, const uint8_t *id,

@@ -73,7 +73,8 @@ static mcx_err ecc_init(void)
     return MCX_OK;
 }
 
-/* ---- small helpers ------------------------------------------------------------------------------ */
+/* ---- small helpers ------------------------------------------------------------------------------
+ */
 
 /* Declassify a 0/1 decision bit: the caller documents why the decision is public. */
 static uint64_t declassify(uint64_t bit)
@@ -164,7 +165,8 @@ out:
     return rc;
 }
 
-static __attribute__((noinline)) mcx_err point_encode(const EC_POINT *p, uint8_t out[PB], BN_CTX *ctx)
+static __attribute__((noinline)) mcx_err point_encode(const EC_POINT *p, uint8_t out[PB],
+                                                      BN_CTX *ctx)
 {
     if (EC_POINT_is_at_infinity(g_ecc.group, p))
         return MCX_ERR_INFINITY;
@@ -244,7 +246,8 @@ static mcx_err random_scalar(uint64_t k[4])
     return random_scalars((uint64_t(*)[4])k, 1);
 }
 
-/* ---- KMS side ----------------------------------------------------------------------------------- */
+/* ---- KMS side -----------------------------------------------------------------------------------
+ */
 
 /* KPAK = [KSAK]G, with the range check on KSAK. */
 static mcx_err kms_public(const uint64_t ksak[4], uint8_t kpak[PB], BN_CTX *ctx)
@@ -421,11 +424,12 @@ mcx_err mcxi_eccsi_kms_issue_with_v(const uint8_t ksak[SB], const uint8_t *id, s
     return issue_common(ksak, id, id_len, v, ssk, pvt);
 }
 
-/* ---- user side: validation and signing ------------------------------------------------------------ */
+/* ---- user side: validation and signing
+ * ------------------------------------------------------------ */
 
 struct mcx_eccsi_signer {
-    uint64_t ssk[4];   /* secret, in [1, q-1] */
-    uint8_t hs[32];    /* HS as hashed (the octets go into HE) */
+    uint64_t ssk[4]; /* secret, in [1, q-1] */
+    uint8_t hs[32];  /* HS as hashed (the octets go into HE) */
     uint8_t pvt[PB];
 };
 
@@ -676,7 +680,8 @@ mcx_err mcxi_eccsi_sign_with_j(const mcx_eccsi_signer *s, const uint8_t *msg, si
     return sign_common(s, msg, msg_len, j, sig);
 }
 
-/* ---- verification (all inputs public) -------------------------------------------------------------- */
+/* ---- verification (all inputs public)
+ * -------------------------------------------------------------- */
 
 struct vinput {
     uint64_t r[4], s[4];
@@ -687,8 +692,9 @@ struct vinput {
 
 /* §5.2.2 steps 1–3 up to HE: range of r and s, PVT decoding, HS and HE. */
 static mcx_err verify_parse(const uint8_t kpak[PB], const uint8_t *id, size_t id_len,
-                            const uint8_t *msg, size_t msg_len, const uint8_t sig[MCX_ECCSI_SIG_BYTES],
-                            EC_POINT *pv, struct vinput *in, BN_CTX *ctx)
+                            const uint8_t *msg, size_t msg_len,
+                            const uint8_t sig[MCX_ECCSI_SIG_BYTES], EC_POINT *pv, struct vinput *in,
+                            BN_CTX *ctx)
 {
     mcx_err rc;
     uint8_t he[32];
@@ -828,7 +834,8 @@ out:
     return rc;
 }
 
-/* ---- the caching verifier --------------------------------------------------------------------------- */
+/* ---- the caching verifier
+ * --------------------------------------------------------------------------- */
 
 #define VNIL UINT32_MAX
 #define VERIFIER_DEFAULT_CAPACITY 1024u
@@ -982,7 +989,8 @@ size_t mcxi_eccsi_verifier_count(mcx_eccsi_verifier *v)
 }
 
 /* Look up (HS, PVT); on a hit copy Y into y and refresh its LRU position. */
-static int vcache_get(mcx_eccsi_verifier *v, const uint8_t hs[32], const uint8_t pvt[PB], EC_POINT *y)
+static int vcache_get(mcx_eccsi_verifier *v, const uint8_t hs[32], const uint8_t pvt[PB],
+                      EC_POINT *y)
 {
     int hit = 0;
     pthread_mutex_lock(&v->mu);

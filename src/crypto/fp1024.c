@@ -7,6 +7,7 @@
  * little theorem with the public exponent m-2, so its branches depend on public data only.
  */
 #include "crypto/fp1024.h"
+#include "crypto/modinv.h"
 
 #include <string.h>
 
@@ -80,18 +81,62 @@ const struct mcxi_mod mcxi_mod_q = {
     },
 };
 
+/* ---- carry chains ------------------------------------------------------------------------------------ */
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <x86intrin.h>
+/* r = a + b, returns the carry (adc chain) */
+static inline uint64_t add_n(uint64_t r[N], const uint64_t a[N], const uint64_t b[N])
+{
+    unsigned char c = 0;
+    unsigned long long t;
+    for (int j = 0; j < N; j++) {
+        c = _addcarry_u64(c, a[j], b[j], &t);
+        r[j] = t;
+    }
+    return c;
+}
+/* r = a - b, returns the borrow (sbb chain) */
+static inline uint64_t sub_n(uint64_t r[N], const uint64_t a[N], const uint64_t b[N])
+{
+    unsigned char c = 0;
+    unsigned long long t;
+    for (int j = 0; j < N; j++) {
+        c = _subborrow_u64(c, a[j], b[j], &t);
+        r[j] = t;
+    }
+    return c;
+}
+#else
+static inline uint64_t add_n(uint64_t r[N], const uint64_t a[N], const uint64_t b[N])
+{
+    uint64_t c = 0;
+    for (int j = 0; j < N; j++) {
+        u128 s = (u128)a[j] + b[j] + c;
+        r[j] = (uint64_t)s;
+        c = (uint64_t)(s >> 64);
+    }
+    return c;
+}
+static inline uint64_t sub_n(uint64_t r[N], const uint64_t a[N], const uint64_t b[N])
+{
+    uint64_t borrow = 0;
+    for (int j = 0; j < N; j++) {
+        u128 s = (u128)a[j] - b[j] - borrow;
+        r[j] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    return borrow;
+}
+#endif
+
 /* ---- core Montgomery multiplication (CIOS, 16 limbs) --------------------------------------------- */
 
 /* Conditionally subtract m from the N+1-limb value (t, hi) known to be < 2m; write the result. */
 static inline void final_sub(uint64_t r[N], const uint64_t t[N], uint64_t hi, const uint64_t m[N])
 {
     uint64_t d[N];
-    uint64_t borrow = 0;
-    for (int j = 0; j < N; j++) {
-        u128 s = (u128)t[j] - m[j] - borrow;
-        d[j] = (uint64_t)s;
-        borrow = (uint64_t)(s >> 64) & 1;
-    }
+    uint64_t borrow = sub_n(d, t, m);
     /* keep t only when t < m: no high limb and the subtraction borrowed */
     uint64_t keep = borrow & (hi ^ 1);
     uint64_t mask = 0 - keep;
@@ -148,34 +193,31 @@ void mcxi_mod_sqr(uint64_t r[N], const uint64_t a[N], const struct mcxi_mod *m)
 void mcxi_mod_add(uint64_t r[N], const uint64_t a[N], const uint64_t b[N], const struct mcxi_mod *mod)
 {
     uint64_t t[N];
-    uint64_t c = 0;
-    for (int j = 0; j < N; j++) {
-        u128 s = (u128)a[j] + b[j] + c;
-        t[j] = (uint64_t)s;
-        c = (uint64_t)(s >> 64);
-    }
+    uint64_t c = add_n(t, a, b);
     final_sub(r, t, c, mod->m);
 }
 
 void mcxi_mod_sub(uint64_t r[N], const uint64_t a[N], const uint64_t b[N], const struct mcxi_mod *mod)
 {
-    uint64_t t[N];
-    uint64_t borrow = 0;
-    for (int j = 0; j < N; j++) {
-        u128 s = (u128)a[j] - b[j] - borrow;
-        t[j] = (uint64_t)s;
-        borrow = (uint64_t)(s >> 64) & 1;
-    }
-    uint64_t mask = 0 - borrow;
-    uint64_t c = 0;
-    for (int j = 0; j < N; j++) {
-        u128 s = (u128)t[j] + (mod->m[j] & mask) + c;
-        r[j] = (uint64_t)s;
-        c = (uint64_t)(s >> 64);
-    }
+    uint64_t t[N], mm[N];
+    uint64_t mask = 0 - sub_n(t, a, b);
+    for (int j = 0; j < N; j++)
+        mm[j] = mod->m[j] & mask;
+    (void)add_n(r, t, mm); /* wraps back into [0, m) when the subtraction borrowed */
 }
 
 void mcxi_mod_inv(uint64_t r[N], const uint64_t a[N], const struct mcxi_mod *mod)
+{
+    /* safegcd gives (aR)^-1 = a^-1 R^-1; one Montgomery multiplication by R^3 = mont(R^2, R^2)
+     * brings it to a^-1 R */
+    uint64_t r3[N], t[N];
+    mcxi_mod_mul(r3, mod->r2, mod->r2, mod);
+    mcxi_modinv_ct(t, a, mod->m, mod->m0inv);
+    mcxi_mod_mul(r, t, r3, mod);
+    mcx_wipe(t, sizeof t);
+}
+
+void mcxi_mod_inv_fermat(uint64_t r[N], const uint64_t a[N], const struct mcxi_mod *mod)
 {
     /* a^(m-2) with 4-bit fixed windows; the exponent m-2 is public, so indexing the table by its
      * digits and skipping nothing is constant-time in a. */
@@ -226,12 +268,8 @@ void mcxi_limbs_to_be(uint8_t out[128], const uint64_t a[N])
 
 uint64_t mcxi_limbs_lt(const uint64_t a[N], const uint64_t m[N])
 {
-    uint64_t borrow = 0;
-    for (int j = 0; j < N; j++) {
-        u128 s = (u128)a[j] - m[j] - borrow;
-        borrow = (uint64_t)(s >> 64) & 1;
-    }
-    return borrow;
+    uint64_t d[N];
+    return sub_n(d, a, m);
 }
 
 uint64_t mcxi_limbs_is_zero(const uint64_t a[N])

@@ -43,8 +43,10 @@ void mcxi_mod_add(uint64_t r[16], const uint64_t a[16], const uint64_t b[16],
 /* r = a - b mod m, a, b < m. */
 void mcxi_mod_sub(uint64_t r[16], const uint64_t a[16], const uint64_t b[16],
                   const struct mcxi_mod *m);
-/* r = a^-1 (m-form in, m-form out) by Fermat (fixed public exponent m-2); 0 maps to 0. */
+/* r = a^-1 (m-form in, m-form out), constant time (safegcd, modinv.c); 0 maps to 0. */
 void mcxi_mod_inv(uint64_t r[16], const uint64_t a[16], const struct mcxi_mod *m);
+/* The same by Fermat's little theorem (fixed public exponent m-2): the reference for the tests. */
+void mcxi_mod_inv_fermat(uint64_t r[16], const uint64_t a[16], const struct mcxi_mod *m);
 /* Load 128 big-endian octets as a plain integer (no reduction). */
 void mcxi_limbs_from_be(uint64_t r[16], const uint8_t in[128]);
 /* Store a plain integer as 128 big-endian octets. */

@@ -149,8 +149,8 @@ void mcxi_p256n_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
 void mcxi_p256n_inv(uint64_t r[4], const uint64_t a[4])
 {
     /* e = n - 2, public; big-endian nibbles scanned from the top */
-    static const uint64_t E[4] = {0xF3B9CAC2FC63254Fu, 0xBCE6FAADA7179E84u,
-                                  0xFFFFFFFFFFFFFFFFu, 0xFFFFFFFF00000000u};
+    static const uint64_t E[4] = {0xF3B9CAC2FC63254Fu, 0xBCE6FAADA7179E84u, 0xFFFFFFFFFFFFFFFFu,
+                                  0xFFFFFFFF00000000u};
     uint64_t tab[16][4];
     uint64_t x[4];
     memcpy(tab[0], RONE, sizeof tab[0]);

@@ -6,6 +6,9 @@
  * then v^((p+1)/q) = v^4, value x2/x1. psi(Qx, Qy) = (-Qx, i*Qy). The line through C with slope
  * lambda evaluated at psi(Q) is (lambda*(Qx + Cx) - Cy) + i*Qy; vertical lines lie in F_p and
  * vanish in PF_p. The loop runs over the public q - 1, so the sequence of operations is fixed.
+ * Both evaluations follow the non-adjacent form of q - 1 instead of its binary digits: a step
+ * "C = C - R" differs from the binary loop only by vertical-line factors (in F_p), so the PF_p
+ * value is the same (checked against <P, P> = g and g^(ab) in tests/unit/test_pairing.c).
  */
 #include "crypto/pairing.h"
 
@@ -13,15 +16,6 @@
 #include <string.h>
 
 #include "mcxsec/util.h"
-
-/* q - 1 bit i (q is odd: q-1 = q with bit 0 cleared) */
-static inline unsigned qm1_bit(int i)
-{
-    if (i == 0)
-        return 0;
-    return (unsigned)(mcxi_mod_q.m[i >> 6] >> (i & 63)) & 1;
-}
-#define QM1_TOP 1021 /* q has 1022 bits */
 
 /* Projective line coefficients at a doubling of T (Jacobian): line*D = (A*Qx + C) + i*(D*Qy). */
 static void line_dbl(mcxi_fp *A, mcxi_fp *C, mcxi_fp *D, const mcxi_ecj *T)
@@ -61,42 +55,119 @@ static void line_add(mcxi_fp *A, mcxi_fp *C, mcxi_fp *D, const mcxi_ecj *T, cons
     *D = d;
 }
 
-/* v = v * ((A*Qx + C) + i*(D*Qy)) */
-static void mul_line(mcxi_fp2 *v, const mcxi_fp *A, const mcxi_fp *C, const mcxi_fp *D,
-                     const mcxi_eca *Q)
+/*
+ * T = 2T together with the tangent line at psi(Q) (up to an F_p factor), a = -3:
+ * delta = Z^2, gamma = Y^2, alpha = 3(X - delta)(X + delta), Z3 = 2YZ; the line is
+ * (alpha (delta Qx + X) - 2 gamma) + i (Z3 delta Qy)   [= (A Qx + C) + i D Qy of line_dbl].
+ */
+static void dbl_line(mcxi_ecj *T, mcxi_fp2 *l, const mcxi_eca *Q)
 {
-    mcxi_fp2 l;
-    mcxi_fp_mul(&l.a, A, &Q->x);
-    mcxi_fp_add(&l.a, &l.a, C);
-    mcxi_fp_mul(&l.b, D, &Q->y);
-    mcxi_fp2_mul(v, v, &l);
+    mcxi_fp delta, gamma, beta, alpha, z3, t0, t1;
+    mcxi_fp_sqr(&delta, &T->z);
+    mcxi_fp_sqr(&gamma, &T->y);
+    mcxi_fp_mul(&beta, &T->x, &gamma);
+    mcxi_fp_sub(&t0, &T->x, &delta);
+    mcxi_fp_add(&t1, &T->x, &delta);
+    mcxi_fp_mul(&alpha, &t0, &t1);
+    mcxi_fp_add(&t0, &alpha, &alpha);
+    mcxi_fp_add(&alpha, &t0, &alpha);
+    mcxi_fp_add(&t0, &T->y, &T->z);
+    mcxi_fp_sqr(&t0, &t0);
+    mcxi_fp_sub(&t0, &t0, &gamma);
+    mcxi_fp_sub(&z3, &t0, &delta);
+    /* line */
+    mcxi_fp_mul(&t0, &delta, &Q->x);
+    mcxi_fp_add(&t0, &t0, &T->x);
+    mcxi_fp_mul(&t0, &alpha, &t0);
+    mcxi_fp_add(&t1, &gamma, &gamma);
+    mcxi_fp_sub(&l->a, &t0, &t1);
+    mcxi_fp_mul(&t0, &delta, &Q->y);
+    mcxi_fp_mul(&l->b, &z3, &t0);
+    /* X3 = alpha^2 - 8 beta, Y3 = alpha (4 beta - X3) - 8 gamma^2 */
+    mcxi_fp_add(&beta, &beta, &beta);
+    mcxi_fp_add(&beta, &beta, &beta);
+    mcxi_fp_sqr(&t0, &alpha);
+    mcxi_fp_sub(&t0, &t0, &beta);
+    mcxi_fp_sub(&t0, &t0, &beta);
+    mcxi_fp_sub(&t1, &beta, &t0);
+    T->x = t0;
+    T->z = z3;
+    mcxi_fp_mul(&t1, &alpha, &t1);
+    mcxi_fp_sqr(&gamma, &gamma);
+    mcxi_fp_add(&gamma, &gamma, &gamma);
+    mcxi_fp_add(&gamma, &gamma, &gamma);
+    mcxi_fp_add(&gamma, &gamma, &gamma);
+    mcxi_fp_sub(&T->y, &t1, &gamma);
 }
+
+/*
+ * T = T + S (S affine, T != +-S, T != O) together with the chord line at psi(Q):
+ * with N = S2 - Y = Sy Z^3 - Y and Dd = Z H = Z (Sx Z^2 - X), lambda = N / Dd and the line is
+ * (N (Qx + Sx) - Sy Dd) + i (Dd Qy)   [= -(line_add) -- the sign is an F_p factor].
+ */
+static void add_line(mcxi_ecj *T, mcxi_fp2 *l, const mcxi_eca *S, const mcxi_eca *Q)
+{
+    mcxi_fp z1z1, u2, s2, h, hh, i, j, rr, v, t0, dd;
+    mcxi_fp_sqr(&z1z1, &T->z);
+    mcxi_fp_mul(&u2, &S->x, &z1z1);
+    mcxi_fp_mul(&s2, &T->z, &z1z1);
+    mcxi_fp_mul(&s2, &S->y, &s2);
+    mcxi_fp_sub(&h, &u2, &T->x);
+    mcxi_fp_sub(&rr, &s2, &T->y); /* N */
+    /* line */
+    mcxi_fp_mul(&dd, &T->z, &h);
+    mcxi_fp_add(&t0, &Q->x, &S->x);
+    mcxi_fp_mul(&t0, &rr, &t0);
+    mcxi_fp_mul(&u2, &S->y, &dd);
+    mcxi_fp_sub(&l->a, &t0, &u2);
+    mcxi_fp_mul(&l->b, &dd, &Q->y);
+    /* madd-2007-bl with Z3 = 2 Z H */
+    mcxi_fp_sqr(&hh, &h);
+    mcxi_fp_add(&i, &hh, &hh);
+    mcxi_fp_add(&i, &i, &i);
+    mcxi_fp_mul(&j, &h, &i);
+    mcxi_fp_add(&rr, &rr, &rr);
+    mcxi_fp_mul(&v, &T->x, &i);
+    mcxi_fp_mul(&u2, &T->y, &j);
+    mcxi_fp_add(&u2, &u2, &u2);
+    mcxi_fp_sqr(&t0, &rr);
+    mcxi_fp_sub(&t0, &t0, &j);
+    mcxi_fp_sub(&t0, &t0, &v);
+    mcxi_fp_sub(&t0, &t0, &v);
+    mcxi_fp_sub(&v, &v, &t0);
+    T->x = t0;
+    mcxi_fp_add(&T->z, &dd, &dd);
+    mcxi_fp_mul(&v, &rr, &v);
+    mcxi_fp_sub(&T->y, &v, &u2);
+}
+
+static int naf_qm1(int8_t naf[1024]);
 
 void mcxi_pairing_plain(mcxi_fp2 *out, const mcxi_eca *R, const mcxi_eca *Q)
 {
-    mcxi_fp2 v;
+    mcxi_fp2 v, l;
     mcxi_ecj T;
-    mcxi_fp A, C, D;
+    mcxi_eca negR;
+    int8_t naf[1024];
+    int top = naf_qm1(naf);
+    negR.x = R->x;
+    mcxi_fp_neg(&negR.y, &R->y);
     mcxi_fp2_set_one(&v);
     mcxi_ec_from_affine(&T, R);
-    for (int i = QM1_TOP - 1; i >= 0; i--) {
+    for (int i = top - 1; i >= 0; i--) {
         mcxi_fp2_sqr(&v, &v);
-        line_dbl(&A, &C, &D, &T);
-        mul_line(&v, &A, &C, &D, Q);
-        mcxi_ec_dbl(&T, &T);
-        if (qm1_bit(i)) {
-            line_add(&A, &C, &D, &T, R);
-            mul_line(&v, &A, &C, &D, Q);
-            mcxi_ec_madd(&T, &T, R);
+        dbl_line(&T, &l, Q);
+        mcxi_fp2_mul(&v, &v, &l);
+        if (naf[i] != 0) { /* public digit */
+            add_line(&T, &l, naf[i] > 0 ? R : &negR, Q);
+            mcxi_fp2_mul(&v, &v, &l);
         }
     }
     mcxi_fp2_sqr(&v, &v);
     mcxi_fp2_sqr(out, &v);
     mcx_wipe(&v, sizeof v);
+    mcx_wipe(&l, sizeof l);
     mcx_wipe(&T, sizeof T);
-    mcx_wipe(&A, sizeof A);
-    mcx_wipe(&C, sizeof C);
-    mcx_wipe(&D, sizeof D);
 }
 
 /* NAF of q - 1 (public): digits in {-1, 0, 1}, least significant first; returns the top index. */

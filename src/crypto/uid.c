@@ -151,7 +151,8 @@ mcx_err mcx_guk_id(const uint8_t *gmk, size_t gmk_len, uint32_t gmk_id, const ch
         /* §5.2.3: salt = the 28 least significant bits of the KDF output; the purpose tag (4 MSBs
          * of the key ID) is kept. */
         uint32_t salt = ((uint32_t)k[28] << 24 | (uint32_t)k[29] << 16 | (uint32_t)k[30] << 8 |
-                         (uint32_t)k[31]) & 0x0FFFFFFFu;
+                         (uint32_t)k[31]) &
+                        0x0FFFFFFFu;
         *guk_id = (gmk_id & 0xF0000000u) | ((gmk_id ^ salt) & 0x0FFFFFFFu);
     }
     mcx_wipe(k, sizeof k);

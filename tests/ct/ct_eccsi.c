@@ -23,7 +23,7 @@ static int failures;
 #define CHECK(c)                                                                                   \
     do {                                                                                           \
         if (!(c)) {                                                                                \
-            fprintf(stderr, "ct_eccsi: check failed at line %d: %s\n", __LINE__, #c);             \
+            fprintf(stderr, "ct_eccsi: check failed at line %d: %s\n", __LINE__, #c);              \
             failures++;                                                                            \
         }                                                                                          \
     } while (0)

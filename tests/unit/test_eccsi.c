@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <openssl/bn.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 
 #include "crypto/eccsi_internal.h"
 #include "crypto/p256n.h"
@@ -107,9 +108,11 @@ static void test_rfc6507_appendix_a(void **state)
     /* §5.2.2 */
     assert_int_equal(mcx_eccsi_verify(a.kpak, a.id, a.id_len, a.msg, a.msg_len, a.sig), MCX_OK);
     assert_int_equal(mcx_eccsi_verifier_new(&vf, a.kpak, 4), MCX_OK);
-    assert_int_equal(mcx_eccsi_verifier_verify(vf, a.id, a.id_len, a.msg, a.msg_len, a.sig), MCX_OK);
+    assert_int_equal(mcx_eccsi_verifier_verify(vf, a.id, a.id_len, a.msg, a.msg_len, a.sig),
+                     MCX_OK);
     assert_int_equal(mcxi_eccsi_verifier_count(vf), 1);
-    assert_int_equal(mcx_eccsi_verifier_verify(vf, a.id, a.id_len, a.msg, a.msg_len, a.sig), MCX_OK);
+    assert_int_equal(mcx_eccsi_verifier_verify(vf, a.id, a.id_len, a.msg, a.msg_len, a.sig),
+                     MCX_OK);
     assert_int_equal(mcxi_eccsi_verifier_count(vf), 1);
     /* a random-j signature of the same signer verifies too, and differs */
     assert_int_equal(mcx_eccsi_sign(sg, a.msg, a.msg_len, sig), MCX_OK);
@@ -122,7 +125,8 @@ static void test_rfc6507_appendix_a(void **state)
     free_appa(&a);
 }
 
-/* Every negative sibling of the vector file fails with exactly the expected error, cached or not. */
+/* Every negative sibling of the vector file fails with exactly the expected error, cached or not.
+ */
 static void test_rfc6507_negatives(void **state)
 {
     (void)state;
@@ -142,8 +146,8 @@ static void test_rfc6507_negatives(void **state)
             const char *expect = mcxt_need(&r, "expect");
             mcx_err rc = mcx_eccsi_verify(kpak, id, id_len, msg, msg_len, sig);
             if (strcmp(mcx_errname(rc), expect) != 0)
-                fail_msg("line %u (%s): verify gave %s, expected %s", r.line,
-                         mcxt_need(&r, "note"), mcx_errname(rc), expect);
+                fail_msg("line %u (%s): verify gave %s, expected %s", r.line, mcxt_need(&r, "note"),
+                         mcx_errname(rc), expect);
             mcx_eccsi_verifier *vf = NULL;
             rc = mcx_eccsi_verifier_new(&vf, kpak, 8);
             if (rc == MCX_OK) {
@@ -287,8 +291,9 @@ static void test_verifier_lru(void **state)
             assert_int_equal(mcx_eccsi_verifier_verify(vf, id[i], 4, msg, sizeof msg, sig), MCX_OK);
             assert_true(mcxi_eccsi_verifier_count(vf) <= 2);
             /* the signature of signer i must not verify under signer (i+1)'s identifier */
-            assert_int_equal(mcx_eccsi_verifier_verify(vf, id[(i + 1) % 3], 4, msg, sizeof msg, sig),
-                             MCX_ERR_VERIFY);
+            assert_int_equal(
+                mcx_eccsi_verifier_verify(vf, id[(i + 1) % 3], 4, msg, sizeof msg, sig),
+                MCX_ERR_VERIFY);
             sig[40] ^= 1;
             assert_int_equal(mcx_eccsi_verifier_verify(vf, id[i], 4, msg, sizeof msg, sig),
                              MCX_ERR_VERIFY);
@@ -408,7 +413,8 @@ static void test_roundtrip_1000(void **state)
             uint8_t bad = mlen ? 0 : 1;
             msg[0] ^= 1;
             mlen += bad;
-            assert_int_equal(mcx_eccsi_verify(kpak, id[i], sizeof id[i], msg, mlen, sig), MCX_ERR_VERIFY);
+            assert_int_equal(mcx_eccsi_verify(kpak, id[i], sizeof id[i], msg, mlen, sig),
+                             MCX_ERR_VERIFY);
             assert_int_equal(mcx_eccsi_verifier_verify(vf, id[i], sizeof id[i], msg, mlen, sig),
                              MCX_ERR_VERIFY);
         }
@@ -419,12 +425,75 @@ static void test_roundtrip_1000(void **state)
     mcx_wipe(ksak, sizeof ksak);
 }
 
+/* Several threads share one signer and one small verifier (forcing evictions under the lock). */
+struct mt_ctx {
+    mcx_eccsi_verifier *vf;
+    mcx_eccsi_signer **sg;
+    uint8_t (*id)[8];
+    int nsigners;
+    int failures;
+};
+
+static void *mt_worker(void *arg)
+{
+    struct mt_ctx *c = arg;
+    for (int n = 0; n < 60; n++) {
+        uint8_t msg[16], sig[SIGB];
+        int i = (n * 7) % c->nsigners;
+        if (mcx_random(msg, sizeof msg) != MCX_OK ||
+            mcx_eccsi_sign(c->sg[i], msg, sizeof msg, sig) != MCX_OK ||
+            mcx_eccsi_verifier_verify(c->vf, c->id[i], 8, msg, sizeof msg, sig) != MCX_OK)
+            c->failures++;
+        sig[10] ^= 0x40;
+        if (mcx_eccsi_verifier_verify(c->vf, c->id[i], 8, msg, sizeof msg, sig) != MCX_ERR_VERIFY)
+            c->failures++;
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    enum { NS = 5, NT = 4 };
+    uint8_t ksak[SB], kpak[PB], ssk[SB], pvt[PB];
+    uint8_t id[NS][8];
+    mcx_eccsi_signer *sg[NS];
+    struct mt_ctx ctx[NT];
+    pthread_t th[NT];
+    mcx_eccsi_verifier *vf = NULL;
+    assert_int_equal(mcx_eccsi_kms_keygen(ksak, kpak), MCX_OK);
+    assert_int_equal(mcx_eccsi_verifier_new(&vf, kpak, 3), MCX_OK);
+    for (int i = 0; i < NS; i++) {
+        memset(id[i], 'a' + i, sizeof id[i]);
+        assert_int_equal(mcx_eccsi_kms_issue(ksak, id[i], 8, ssk, pvt), MCX_OK);
+        assert_int_equal(mcx_eccsi_signer_new(&sg[i], kpak, id[i], 8, ssk, pvt), MCX_OK);
+    }
+    for (int t = 0; t < NT; t++) {
+        ctx[t] = (struct mt_ctx){vf, sg, id, NS, 0};
+        assert_int_equal(pthread_create(&th[t], NULL, mt_worker, &ctx[t]), 0);
+    }
+    for (int t = 0; t < NT; t++) {
+        assert_int_equal(pthread_join(th[t], NULL), 0);
+        assert_int_equal(ctx[t].failures, 0);
+    }
+    assert_true(mcxi_eccsi_verifier_count(vf) <= 3);
+    for (int i = 0; i < NS; i++)
+        mcx_eccsi_signer_free(sg[i]);
+    mcx_eccsi_verifier_free(vf);
+    mcx_wipe(ksak, sizeof ksak);
+    mcx_wipe(ssk, sizeof ssk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfc6507_appendix_a), cmocka_unit_test(test_rfc6507_negatives),
-        cmocka_unit_test(test_errors),             cmocka_unit_test(test_verifier_lru),
-        cmocka_unit_test(test_p256n_vs_bn),        cmocka_unit_test(test_roundtrip_1000),
+        cmocka_unit_test(test_rfc6507_appendix_a),
+        cmocka_unit_test(test_rfc6507_negatives),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_verifier_lru),
+        cmocka_unit_test(test_p256n_vs_bn),
+        cmocka_unit_test(test_roundtrip_1000),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

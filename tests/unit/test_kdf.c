@@ -152,28 +152,42 @@ static void test_prf_prefix_and_errors(void **state)
     static const uint8_t key[40] = {7, 6, 5};
     static const uint8_t label[9] = {1, 2, 3};
     uint8_t a[100], b[33];
-    assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, sizeof key, label, sizeof label, a, 100), MCX_OK);
-    assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, sizeof key, label, sizeof label, b, 33), MCX_OK);
+    assert_int_equal(
+        mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, sizeof key, label, sizeof label, a, 100), MCX_OK);
+    assert_int_equal(
+        mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, sizeof key, label, sizeof label, b, 33), MCX_OK);
     assert_memory_equal(a, b, 33);
-    assert_int_equal(mcx_mikey_prf(MCX_PRF_MIKEY_1, key, sizeof key, label, sizeof label, a, 100), MCX_OK);
-    assert_int_equal(mcx_mikey_prf(MCX_PRF_MIKEY_1, key, sizeof key, label, sizeof label, b, 33), MCX_OK);
+    assert_int_equal(mcx_mikey_prf(MCX_PRF_MIKEY_1, key, sizeof key, label, sizeof label, a, 100),
+                     MCX_OK);
+    assert_int_equal(mcx_mikey_prf(MCX_PRF_MIKEY_1, key, sizeof key, label, sizeof label, b, 33),
+                     MCX_OK);
     assert_memory_equal(a, b, 33);
     static uint8_t big[1025];
-    assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, sizeof key, label, sizeof label, big, 1024), MCX_OK);
-    assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, sizeof key, label, sizeof label, big, 1025),
+    assert_int_equal(
+        mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, sizeof key, label, sizeof label, big, 1024),
+        MCX_OK);
+    assert_int_equal(
+        mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, sizeof key, label, sizeof label, big, 1025),
+        MCX_ERR_LENGTH);
+    assert_int_equal(
+        mcx_mikey_prf((enum mcx_mikey_prf)7, key, sizeof key, label, sizeof label, b, 16),
+        MCX_ERR_UNSUPPORTED);
+    assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, 0, label, sizeof label, b, 16),
                      MCX_ERR_LENGTH);
-    assert_int_equal(mcx_mikey_prf((enum mcx_mikey_prf)7, key, sizeof key, label, sizeof label, b, 16),
-                     MCX_ERR_UNSUPPORTED);
-    assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, 0, label, sizeof label, b, 16), MCX_ERR_LENGTH);
-    assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, NULL, 16, label, sizeof label, b, 16), MCX_ERR_ARG);
+    assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, NULL, 16, label, sizeof label, b, 16),
+                     MCX_ERR_ARG);
     assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, 16, NULL, 3, b, 16), MCX_ERR_ARG);
     assert_int_equal(mcx_mikey_prf(MCX_PRF_HMAC_SHA256, key, 16, label, 3, NULL, 16), MCX_ERR_ARG);
     static const uint8_t rnd[256] = {0};
-    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, key, 16, MCX_PRF_CONST_TEK, 4, 1, rnd, 255, b, 16), MCX_OK);
-    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, key, 16, MCX_PRF_CONST_TEK, 4, 1, rnd, 256, b, 16),
-                     MCX_ERR_LENGTH);
-    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, key, 16, MCX_PRF_CONST_TEK, 4, 1, NULL, 16, b, 16),
-                     MCX_ERR_ARG);
+    assert_int_equal(
+        mcx_mikey_derive(MCX_PRF_HMAC_SHA256, key, 16, MCX_PRF_CONST_TEK, 4, 1, rnd, 255, b, 16),
+        MCX_OK);
+    assert_int_equal(
+        mcx_mikey_derive(MCX_PRF_HMAC_SHA256, key, 16, MCX_PRF_CONST_TEK, 4, 1, rnd, 256, b, 16),
+        MCX_ERR_LENGTH);
+    assert_int_equal(
+        mcx_mikey_derive(MCX_PRF_HMAC_SHA256, key, 16, MCX_PRF_CONST_TEK, 4, 1, NULL, 16, b, 16),
+        MCX_ERR_ARG);
 }
 
 int main(void)

@@ -33,8 +33,8 @@ static void test_uid_vectors(void **state)
             assert_int_equal(mcx_key_period_start(no, period, offset, &start), MCX_OK);
             assert_true(start <= mcxt_u64(&r, "ntp") && mcxt_u64(&r, "ntp") < start + period);
         }
-        assert_int_equal(mcx_uid(mcxt_need(&r, "uri"), mcxt_need(&r, "kms"), period, offset, no, uid),
-                         MCX_OK);
+        assert_int_equal(
+            mcx_uid(mcxt_need(&r, "uri"), mcxt_need(&r, "kms"), period, offset, no, uid), MCX_OK);
         if (strcmp(mcxt_need(&r, "type"), "positive") == 0) {
             if (memcmp(uid, want, sizeof uid) != 0)
                 fail_msg("ts33180_uid.txt line %u: wrong UID", r.line);

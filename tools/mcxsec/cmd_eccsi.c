@@ -21,19 +21,19 @@ static const char *const CMD = "eccsi";
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: mcxsec eccsi keygen [--json]\n"
-            "       mcxsec eccsi issue --ksak HEX --id HEX [--json]\n"
-            "       mcxsec eccsi validate --kpak HEX --id HEX --ssk HEX --pvt HEX [--json]\n"
-            "       mcxsec eccsi sign --kpak HEX --id HEX --ssk HEX --pvt HEX --msg HEX [--json]\n"
-            "       mcxsec eccsi verify --kpak HEX --id HEX --msg HEX --sig HEX [--json]\n"
-            "  RFC 6507 on NIST P-256 / SHA-256. --id is the identifier octets in hex (for MCX the\n"
-            "  32-octet UID, see mcxsec uid); points are 04||x||y (65 octets); sig is r||s||PVT.\n"
-            "  verify and validate exit 0 when valid, 1 when not, 2 on malformed input.\n");
+    fprintf(
+        f, "usage: mcxsec eccsi keygen [--json]\n"
+           "       mcxsec eccsi issue --ksak HEX --id HEX [--json]\n"
+           "       mcxsec eccsi validate --kpak HEX --id HEX --ssk HEX --pvt HEX [--json]\n"
+           "       mcxsec eccsi sign --kpak HEX --id HEX --ssk HEX --pvt HEX --msg HEX [--json]\n"
+           "       mcxsec eccsi verify --kpak HEX --id HEX --msg HEX --sig HEX [--json]\n"
+           "  RFC 6507 on NIST P-256 / SHA-256. --id is the identifier octets in hex (for MCX the\n"
+           "  32-octet UID, see mcxsec uid); points are 04||x||y (65 octets); sig is r||s||PVT.\n"
+           "  verify and validate exit 0 when valid, 1 when not, 2 on malformed input.\n");
 }
 
 static const struct cli_optspec spec[] = {
-    {"ksak", 1, 0}, {"kpak", 1, 0}, {"id", 1, 0},  {"ssk", 1, 0}, {"pvt", 1, 0},
+    {"ksak", 1, 0}, {"kpak", 1, 0}, {"id", 1, 0},   {"ssk", 1, 0}, {"pvt", 1, 0},
     {"msg", 1, 0},  {"sig", 1, 0},  {"help", 0, 0}, {NULL, 0, 0},
 };
 
@@ -277,7 +277,8 @@ int cmd_eccsi(int argc, char **argv)
         return do_sign(&a);
     if (strcmp(sub, "verify") == 0)
         return do_verify(&a);
-    fprintf(stderr, "mcxsec eccsi: unknown sub-command '%s' (keygen, issue, validate, sign, verify)\n",
+    fprintf(stderr,
+            "mcxsec eccsi: unknown sub-command '%s' (keygen, issue, validate, sign, verify)\n",
             sub);
     return CLI_USAGE;
 }

@@ -17,13 +17,14 @@ static const char *const CMD = "kdf";
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: mcxsec kdf --key HEX --fc HEX [--p HEX ...] [--json]\n"
-            "         3GPP KDF (TS 33.220 B.2): out = HMAC-SHA-256(key, FC || P0 || L0 || ...)\n"
-            "       mcxsec kdf --mikey --key TGK-HEX --const HEX8 --cs-id N --csb-id HEX8 --rand HEX\n"
-            "                  --len N [--prf sha256|mikey1] [--json]\n"
-            "         MIKEY PRF (RFC 3830 4.1.3; PRF-HMAC-SHA-256 by default), e.g. --const 2ad01c64\n"
-            "         --len 16 for an SRTP master key, --const 39a2c14b --len 12 for the salt\n");
+    fprintf(
+        f,
+        "usage: mcxsec kdf --key HEX --fc HEX [--p HEX ...] [--json]\n"
+        "         3GPP KDF (TS 33.220 B.2): out = HMAC-SHA-256(key, FC || P0 || L0 || ...)\n"
+        "       mcxsec kdf --mikey --key TGK-HEX --const HEX8 --cs-id N --csb-id HEX8 --rand HEX\n"
+        "                  --len N [--prf sha256|mikey1] [--json]\n"
+        "         MIKEY PRF (RFC 3830 4.1.3; PRF-HMAC-SHA-256 by default), e.g. --const 2ad01c64\n"
+        "         --len 16 for an SRTP master key, --const 39a2c14b --len 12 for the salt\n");
 }
 
 static int hex_u32(const char *what, const char *s, uint32_t *out)
@@ -96,9 +97,9 @@ static int run_mikey(const struct cli_args *a, const uint8_t *key, size_t key_le
 int cmd_kdf(int argc, char **argv)
 {
     static const struct cli_optspec spec[] = {
-        {"key", 1, 0},    {"fc", 1, 0},    {"p", 1, 1},     {"mikey", 0, 0}, {"const", 1, 0},
-        {"cs-id", 1, 0},  {"csb-id", 1, 0}, {"rand", 1, 0}, {"len", 1, 0},   {"prf", 1, 0},
-        {"help", 0, 0},   {NULL, 0, 0},
+        {"key", 1, 0},   {"fc", 1, 0},    {"p", 1, 1},      {"mikey", 0, 0},
+        {"const", 1, 0}, {"cs-id", 1, 0}, {"csb-id", 1, 0}, {"rand", 1, 0},
+        {"len", 1, 0},   {"prf", 1, 0},   {"help", 0, 0},   {NULL, 0, 0},
     };
     struct cli_args a;
     int rc = cli_parse(&a, CMD, spec, argc, argv);

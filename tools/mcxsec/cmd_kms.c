@@ -19,10 +19,7 @@
 #include "issuer.h"
 #include "kmsdb.h"
 #include "mcxsec/util.h"
-#if __has_include("cmd_kmsfiles.h")
 #include "cmd_kmsfiles.h"
-#define HAVE_KMSFILES 1
-#endif
 
 #define CMD "kms"
 
@@ -42,9 +39,7 @@ static void usage(FILE *f)
             "  issue-all --period current|next|N [--threads N] (--kek-file FILE | --passphrase-env VAR | ...)\n"
             "  audit verify\n"
             "  audit show [--from SEQ]\n"
-#ifdef HAVE_KMSFILES
             "  keygen | issue    key files without a database (see mcxsec kms keygen --help)\n"
-#endif
     );
 }
 
@@ -670,12 +665,10 @@ int cmd_kms(int argc, char **argv)
     struct cli_args a;
     struct kms_store *s = NULL;
     int rc;
-#ifdef HAVE_KMSFILES
     if (argc >= 1 && strcmp(argv[0], "keygen") == 0)
         return cmd_kms_keygen(argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "issue") == 0)
         return cmd_kms_issue(argc - 1, argv + 1);
-#endif
     if ((rc = cli_parse(&a, CMD, opts, argc, argv)) != CLI_OK)
         return rc;
     if (a.npos == 0 || cli_flag(&a, "help")) {

@@ -1,7 +1,7 @@
 /*
  * mcxsec uid — the MIKEY-SAKKE UID of an identity for a key period (TS 33.180 Annex F.2.1).
- *   mcxsec uid --uri URI --kms KMS-URI --period SECONDS --offset SECONDS (--period-no N | --ntp SECONDS)
- * Prints uid=HEX, then period_no=N and period_start=NTP-SECONDS.
+ *   mcxsec uid --uri URI --kms KMS-URI --period SECONDS --offset SECONDS (--period-no N | --ntp
+ * SECONDS) Prints uid=HEX, then period_no=N and period_start=NTP-SECONDS.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,16 +13,18 @@ static const char *const CMD = "uid";
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: mcxsec uid --uri URI --kms KMS-URI --period SECONDS --offset SECONDS\n"
-               "                  (--period-no N | --ntp NTP-SECONDS) [--json]\n"
-               "  Derives the TS 33.180 F.2.1 MIKEY-SAKKE UID; --ntp is seconds since 1900-01-01 UTC.\n");
+    fprintf(
+        f,
+        "usage: mcxsec uid --uri URI --kms KMS-URI --period SECONDS --offset SECONDS\n"
+        "                  (--period-no N | --ntp NTP-SECONDS) [--json]\n"
+        "  Derives the TS 33.180 F.2.1 MIKEY-SAKKE UID; --ntp is seconds since 1900-01-01 UTC.\n");
 }
 
 int cmd_uid(int argc, char **argv)
 {
     static const struct cli_optspec spec[] = {
-        {"uri", 1, 0}, {"kms", 1, 0}, {"period", 1, 0}, {"offset", 1, 0},
-        {"period-no", 1, 0}, {"ntp", 1, 0}, {"help", 0, 0}, {NULL, 0, 0},
+        {"uri", 1, 0},       {"kms", 1, 0}, {"period", 1, 0}, {"offset", 1, 0},
+        {"period-no", 1, 0}, {"ntp", 1, 0}, {"help", 0, 0},   {NULL, 0, 0},
     };
     struct cli_args a;
     int rc = cli_parse(&a, CMD, spec, argc, argv);

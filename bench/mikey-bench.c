@@ -1,0 +1,170 @@
+/*
+ * mikey-bench: GMK I_MESSAGE create and process rates, single thread (issue 3 targets: create
+ * >= 1,200/s, process >= 500/s), with the share of each primitive (SAKKE encapsulate/decapsulate,
+ * ECCSI sign/verify) measured separately so the figures in docs/PERFORMANCE.md can be explained.
+ * Keys come from a fresh KMS (keygen + issue in memory). Usage: mikey-bench [seconds-per-case]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mcxsec/kdf.h"
+#include "mcxsec/mikey.h"
+#include "mcxsec/util.h"
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void die(const char *what, mcx_err e)
+{
+    fprintf(stderr, "mikey-bench: %s: %s\n", what, mcx_errname(e));
+    exit(3);
+}
+
+static void issue(const struct mcx_kms_cert *c, const uint8_t *z, const uint8_t *ksak, const char *uri,
+                  uint64_t period_no, struct mcx_kms_keyset *k)
+{
+    mcx_err e;
+    mcx_kms_keyset_init(k);
+    snprintf(k->kms_uri, sizeof k->kms_uri, "%s", c->kms_uri);
+    snprintf(k->user_uri, sizeof k->user_uri, "%s", uri);
+    k->key_period_no = period_no;
+    if ((e = mcx_uid(uri, c->kms_uri, c->user_key_period, c->user_key_offset, period_no, k->user_id)) != MCX_OK ||
+        (e = mcx_sakke_kms_issue(z, k->user_id, 32, k->rsk)) != MCX_OK ||
+        (e = mcx_eccsi_kms_issue(ksak, k->user_id, 32, k->ssk, k->pvt)) != MCX_OK)
+        die("issue", e);
+}
+
+int main(int argc, char **argv)
+{
+    double secs = argc > 1 ? atof(argv[1]) : 2.0;
+    if (secs <= 0)
+        secs = 2.0;
+    struct mcx_kms_cert c;
+    uint8_t z[MCX_SAKKE_SCALAR_BYTES], ksak[MCX_ECCSI_SCALAR_BYTES];
+    mcx_kms_cert_init(&c);
+    memcpy(c.kms_uri, "kms.bench.example", 18);
+    c.user_key_period = 2592000;
+    mcx_err e;
+    if ((e = mcx_sakke_kms_keygen(z, c.pub_enc_key)) != MCX_OK || (e = mcx_eccsi_kms_keygen(ksak, c.pub_auth_key)) != MCX_OK)
+        die("keygen", e);
+    int64_t now = 1759492800; /* 2025-10-03T12:00:00Z */
+    uint64_t no;
+    if ((e = mcx_key_period_no((uint64_t)now + MCX_NTP_UNIX_OFFSET, c.user_key_period, 0, &no)) != MCX_OK)
+        die("period", e);
+    struct mcx_kms_keyset gk, mk;
+    issue(&c, z, ksak, "sip:gms@bench.example", no, &gk);
+    issue(&c, z, ksak, "sip:member@bench.example", no, &mk);
+    mcx_mikey_ctx *gms = NULL, *mem = NULL;
+    if ((e = mcx_mikey_ctx_new(&gms, &c)) != MCX_OK || (e = mcx_mikey_ctx_add_keyset(gms, &gk)) != MCX_OK ||
+        (e = mcx_mikey_ctx_new(&mem, &c)) != MCX_OK || (e = mcx_mikey_ctx_add_keyset(mem, &mk)) != MCX_OK)
+        die("context", e);
+    if ((e = mcx_mikey_ctx_set_replay_capacity(mem, 1 << 16)) != MCX_OK)
+        die("replay", e);
+
+    struct mcx_mikey_create_args a;
+    memset(&a, 0, sizeof a);
+    a.purpose = MCX_PURPOSE_GMK;
+    a.responder_uri = "sip:member@bench.example";
+    a.now = now;
+    a.cs_id = 4;
+    a.include_params = 1;
+    a.params.status = MCX_KEY_STATUS_NOT_REVOKED;
+    a.params.has_groups = 1;
+    static uint8_t msgs[64][MCX_MIKEY_MAX_MSG];
+    static size_t lens[64];
+    struct mcx_mikey_result r;
+
+    /* create */
+    size_t n = 0;
+    double t0 = now_s(), t;
+    do {
+        size_t l = sizeof msgs[0];
+        if ((e = mcx_mikey_create(gms, &a, msgs[n % 64], &l, &r)) != MCX_OK)
+            die("create", e);
+        lens[n % 64] = l;
+        n++;
+        t = now_s() - t0;
+    } while (t < secs || n < 64);
+    double create_rate = (double)n / t;
+    printf("gmk_create_per_s=%.0f (n=%zu, %.2f s, %zu-octet messages)\n", create_rate, n, t, lens[0]);
+
+    /* process: distinct messages (the replay cache is large enough); the verifier cache makes the
+     * repeated GMS signer cheap, as in a real rekey */
+    size_t m = 0;
+    t0 = now_s();
+    do {
+        if (m > 0 && m % 64 == 0) {
+            /* fresh messages for the next round: re-create outside the timed span */
+            double pause = now_s();
+            for (size_t i = 0; i < 64; i++) {
+                size_t l = sizeof msgs[0];
+                if ((e = mcx_mikey_create(gms, &a, msgs[i], &l, &r)) != MCX_OK)
+                    die("create", e);
+                lens[i] = l;
+            }
+            t0 += now_s() - pause;
+        }
+        if ((e = mcx_mikey_process(mem, msgs[m % 64], lens[m % 64], MCX_PURPOSE_GMK, now, &r)) != MCX_OK)
+            die("process", e);
+        m++;
+        t = now_s() - t0;
+    } while (t < secs || m < 64);
+    double process_rate = (double)m / t;
+    printf("gmk_process_per_s=%.0f (n=%zu, %.2f s)\n", process_rate, m, t);
+
+    /* primitives */
+    uint8_t uid[32], ssv[16] = {1}, sed[MCX_SAKKE_SED_BYTES], sig[MCX_ECCSI_SIG_BYTES], out[16];
+    memcpy(uid, mk.user_id, 32);
+    mcx_sakke_pub *pub = NULL;
+    mcx_sakke_rsk *rsk = NULL;
+    mcx_eccsi_signer *sg = NULL;
+    mcx_eccsi_verifier *ver = NULL;
+    if ((e = mcx_sakke_pub_new(&pub, c.pub_enc_key)) != MCX_OK ||
+        (e = mcx_sakke_rsk_new(&rsk, pub, mk.user_id, 32, mk.rsk)) != MCX_OK ||
+        (e = mcx_eccsi_signer_new(&sg, c.pub_auth_key, gk.user_id, 32, gk.ssk, gk.pvt)) != MCX_OK ||
+        (e = mcx_eccsi_verifier_new(&ver, c.pub_auth_key, 16)) != MCX_OK)
+        die("primitives", e);
+    struct {
+        const char *name;
+        int which;
+    } cases[] = {{"sakke_encapsulate", 0}, {"sakke_decapsulate", 1}, {"eccsi_sign", 2}, {"eccsi_verify_cached", 3}};
+    if ((e = mcx_sakke_encapsulate(pub, uid, 32, ssv, sed)) != MCX_OK || (e = mcx_eccsi_sign(sg, msgs[0], 500, sig)) != MCX_OK)
+        die("prime", e);
+    for (size_t ci = 0; ci < 4; ci++) {
+        size_t k = 0;
+        t0 = now_s();
+        do {
+            switch (cases[ci].which) {
+            case 0: e = mcx_sakke_encapsulate(pub, uid, 32, ssv, sed); break;
+            case 1: e = mcx_sakke_decapsulate(rsk, sed, out); break;
+            case 2: e = mcx_eccsi_sign(sg, msgs[0], 500, sig); break;
+            default: e = mcx_eccsi_verifier_verify(ver, gk.user_id, 32, msgs[0], 500, sig); break;
+            }
+            if (e != MCX_OK)
+                die(cases[ci].name, e);
+            k++;
+            t = now_s() - t0;
+        } while (t < secs / 2 || k < 8);
+        printf("%s_per_s=%.0f\n", cases[ci].name, (double)k / t);
+    }
+    printf("targets: create >= 1200/s %s, process >= 500/s %s\n", create_rate >= 1200 ? "MET" : "NOT MET",
+           process_rate >= 500 ? "MET" : "NOT MET");
+    mcx_sakke_rsk_free(rsk);
+    mcx_sakke_pub_free(pub);
+    mcx_eccsi_signer_free(sg);
+    mcx_eccsi_verifier_free(ver);
+    mcx_mikey_ctx_free(gms);
+    mcx_mikey_ctx_free(mem);
+    mcx_wipe(z, sizeof z);
+    mcx_wipe(ksak, sizeof ksak);
+    mcx_wipe(&gk, sizeof gk);
+    mcx_wipe(&mk, sizeof mk);
+    mcx_wipe(&r, sizeof r);
+    return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * Internal: the MIKEY-SAKKE context shared by the I_MESSAGE (mikey_imessage.c) and GSK
+ * (mikey_gsk.c) code — KMS communities, key sets per key period, replay cache.
+ */
+#ifndef MCX_CODEC_MIKEY_INT_H
+#define MCX_CODEC_MIKEY_INT_H
+#include <pthread.h>
+
+#include "mcxsec/mikey.h"
+
+struct mcxi_kms {
+    struct mcx_kms_cert cert;
+    mcx_eccsi_verifier *ver;
+    mcx_sakke_pub *pub;
+};
+
+struct mcxi_keyset {
+    struct mcx_kms_keyset ks;
+    mcx_sakke_rsk *rsk;
+    mcx_eccsi_signer *signer;
+};
+
+struct mcx_mikey_ctx {
+    struct mcxi_kms kms[MCX_MIKEY_MAX_KMS]; /* kms[0] is the home KMS */
+    size_t n_kms;
+    struct mcxi_keyset ks[MCX_MIKEY_MAX_KEYSETS];
+    size_t n_ks;
+    uint32_t window;
+    pthread_mutex_t lock;
+    uint8_t (*replay)[16];
+    size_t replay_cap, replay_n, replay_head;
+};
+
+/* The KMS entry whose KmsUri equals (p, len), or NULL. */
+const struct mcxi_kms *mcxi_mikey_find_kms(const mcx_mikey_ctx *ctx, const uint8_t *p, size_t len);
+/* The local key set for the key period containing NTP second ntp_sec, or NULL. */
+const struct mcxi_keyset *mcxi_mikey_keyset_at(const mcx_mikey_ctx *ctx, uint64_t ntp_sec);
+/* UID of uri in the key period containing ntp_sec under KMS k. */
+mcx_err mcxi_mikey_uid_at(const struct mcxi_kms *k, const uint8_t *uri, size_t uri_len,
+                          uint64_t ntp_sec, uint8_t uid[32]);
+/* MCX_OK if T (NTP 32.32) is within the window around now (Unix seconds), else MCX_ERR_MIKEY_TIME. */
+mcx_err mcxi_mikey_check_time(const mcx_mikey_ctx *ctx, uint64_t t_ntp, int64_t now);
+mcx_err mcxi_check_time_window(uint32_t window, uint64_t t_ntp, int64_t now);
+/* Record (RAND, T); MCX_ERR_MIKEY_REPLAY if already present. */
+mcx_err mcxi_mikey_replay(mcx_mikey_ctx *ctx, const uint8_t *rand, size_t rand_len, uint64_t t_ntp);
+/* Unix seconds -> NTP seconds; MCX_ERR_ARG when out of the 32-bit NTP era 0. */
+mcx_err mcxi_unix_to_ntp(int64_t now, uint64_t *ntp_sec);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * Key-file loading for the CLI (see cli_keys.h): the TS 33.180 Annex D documents through
+ * include/mcxsec/kmsxml.h, and ISO-8601 time options.
+ */
+#include "cli_keys.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mcxsec/util.h"
+
+static int read_doc(const char *cmd, const char *path, uint8_t **buf, size_t *len)
+{
+    return cli_read_file(cmd, path, MCX_KMSXML_MAX_BYTES, buf, len);
+}
+
+int cli_keys_load(const char *cmd, const struct cli_args *a, int need, struct cli_keys *k)
+{
+    memset(k, 0, sizeof *k);
+    const char *cert = cli_get(a, "cert");
+    if (cert == NULL && need >= 1) {
+        fprintf(stderr, "mcxsec %s: --cert CERT.xml is required\n", cmd);
+        return CLI_USAGE;
+    }
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc;
+    mcx_err e;
+    if (cert != NULL) {
+        if ((rc = read_doc(cmd, cert, &buf, &len)) != CLI_OK)
+            return rc;
+        e = mcx_kmsxml_read_cert((const char *)buf, len, &k->cert);
+        free(buf);
+        if (e != MCX_OK)
+            return cli_fail(cmd, cert, e);
+        k->have_cert = 1;
+    }
+    for (size_t i = 0; cli_get_nth(a, "keyset", i) != NULL; i++) {
+        const char *path = cli_get_nth(a, "keyset", i);
+        if ((rc = read_doc(cmd, path, &buf, &len)) != CLI_OK)
+            return rc;
+        size_t n = CLI_KEYS_MAX_SETS - k->n_sets;
+        e = mcx_kmsxml_read_keysets((const char *)buf, len, &k->sets[k->n_sets], &n);
+        mcx_wipe(buf, len);
+        free(buf);
+        if (e != MCX_OK) {
+            cli_keys_wipe(k);
+            return cli_fail(cmd, path, e);
+        }
+        k->n_sets += n;
+    }
+    if (need >= 2 && k->n_sets == 0) {
+        fprintf(stderr, "mcxsec %s: --keyset KEYSET.xml is required\n", cmd);
+        return CLI_USAGE;
+    }
+    for (size_t i = 0; cli_get_nth(a, "kms-cert", i) != NULL; i++) {
+        const char *path = cli_get_nth(a, "kms-cert", i);
+        if (k->n_extra == sizeof k->extra / sizeof k->extra[0]) {
+            fprintf(stderr, "mcxsec %s: too many --kms-cert\n", cmd);
+            cli_keys_wipe(k);
+            return CLI_USAGE;
+        }
+        if ((rc = read_doc(cmd, path, &buf, &len)) != CLI_OK) {
+            cli_keys_wipe(k);
+            return rc;
+        }
+        e = mcx_kmsxml_read_cert((const char *)buf, len, &k->extra[k->n_extra]);
+        free(buf);
+        if (e != MCX_OK) {
+            cli_keys_wipe(k);
+            return cli_fail(cmd, path, e);
+        }
+        k->n_extra++;
+    }
+    return CLI_OK;
+}
+
+int cli_keys_ctx(const char *cmd, const struct cli_keys *k, mcx_mikey_ctx **ctx)
+{
+    *ctx = NULL;
+    if (!k->have_cert) {
+        fprintf(stderr, "mcxsec %s: --cert CERT.xml is required\n", cmd);
+        return CLI_USAGE;
+    }
+    mcx_mikey_ctx *c = NULL;
+    mcx_err e = mcx_mikey_ctx_new(&c, &k->cert);
+    if (e != MCX_OK)
+        return cli_fail(cmd, "KMS certificate", e);
+    for (size_t i = 0; i < k->n_extra; i++) {
+        if ((e = mcx_mikey_ctx_add_kms(c, &k->extra[i])) != MCX_OK) {
+            mcx_mikey_ctx_free(c);
+            return cli_fail(cmd, "--kms-cert", e);
+        }
+    }
+    for (size_t i = 0; i < k->n_sets; i++) {
+        if ((e = mcx_mikey_ctx_add_keyset(c, &k->sets[i])) != MCX_OK) {
+            mcx_mikey_ctx_free(c);
+            return cli_fail(cmd, "key set", e);
+        }
+    }
+    *ctx = c;
+    return CLI_OK;
+}
+
+void cli_keys_wipe(struct cli_keys *k)
+{
+    mcx_wipe(k->sets, sizeof k->sets);
+    k->n_sets = 0;
+}
+
+static int digits(const char *s, size_t n, int *v)
+{
+    int r = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        r = r * 10 + (s[i] - '0');
+    }
+    *v = r;
+    return 1;
+}
+
+/* days since 1970-01-01 of a civil date (proleptic Gregorian) */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int cli_time(const char *cmd, const char *what, const char *s, int64_t *out)
+{
+    int Y, M, D, h, mi, sec = 0;
+    size_t n = strlen(s);
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int ok = n >= 17 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+             digits(s, 4, &Y) && digits(s + 5, 2, &M) && digits(s + 8, 2, &D) &&
+             digits(s + 11, 2, &h) && digits(s + 14, 2, &mi);
+    size_t i = 16;
+    if (ok && n > i && s[i] == ':') {
+        ok = n >= 19 && digits(s + 17, 2, &sec);
+        i = 19;
+    }
+    if (ok)
+        ok = (n == i + 1 && s[i] == 'Z') || (n == i + 6 && strcmp(s + i, "+00:00") == 0);
+    if (ok)
+        ok = M >= 1 && M <= 12 && D >= 1 && h <= 23 && mi <= 59 && sec <= 59 &&
+             D <= mdays[M - 1] + (M == 2 && ((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0));
+    if (!ok) {
+        fprintf(stderr, "mcxsec %s: %s: '%s' is not an ISO-8601 UTC time like 2025-10-03T12:00:00Z\n",
+                cmd, what, s);
+        return CLI_USAGE;
+    }
+    *out = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec;
+    return CLI_OK;
+}
+
+int cli_time_or_now(const char *cmd, const struct cli_args *a, int64_t *out)
+{
+    const char *at = cli_get(a, "at");
+    if (at != NULL)
+        return cli_time(cmd, "--at", at, out);
+    *out = (int64_t)time(NULL);
+    return CLI_OK;
+}
+
+void cli_time_fmt(int64_t t, char buf[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm) == NULL || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, 32, "@%lld", (long long)t);
+}
+
+void cli_ntp_fmt(uint64_t ntp, char buf[32])
+{
+    cli_time_fmt((int64_t)(ntp >> 32) - (int64_t)MCX_NTP_UNIX_OFFSET, buf);
+}
+
+int cli_key_id(const char *cmd, const char *what, const char *s, uint32_t *out)
+{
+    if (strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0)
+        s += 2;
+    uint8_t b[4];
+    int rc = cli_hex_exact(cmd, what, s, b, 4);
+    if (rc != CLI_OK)
+        return rc;
+    *out = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+    return CLI_OK;
+}

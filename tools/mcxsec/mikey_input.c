@@ -1,0 +1,143 @@
+/* MIKEY message input for the CLI: raw / hex / base64 / SDP key-mgmt auto-detection (RFC 4567). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "mikey_cli.h"
+
+const char *mikey_form_name(enum mikey_form f)
+{
+    switch (f) {
+    case FORM_RAW: return "raw";
+    case FORM_HEX: return "hex";
+    case FORM_BASE64: return "base64";
+    default: return "sdp";
+    }
+}
+
+char *mikey_b64(const uint8_t *p, size_t n)
+{
+    char *s = malloc(4 * ((n + 2) / 3) + 1);
+    if (s != NULL)
+        EVP_EncodeBlock((unsigned char *)s, p, (int)n);
+    return s;
+}
+
+/* Decode base64 text (whitespace ignored). Returns the length or -1. */
+static long b64_decode(const char *s, size_t n, uint8_t *out)
+{
+    char *clean = malloc(n + 1);
+    if (clean == NULL)
+        return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isspace(c))
+            continue;
+        if (!(isalnum(c) || c == '+' || c == '/' || c == '=')) {
+            free(clean);
+            return -1;
+        }
+        clean[m++] = (char)c;
+    }
+    long r = -1;
+    if (m > 0 && m % 4 == 0) {
+        int l = EVP_DecodeBlock(out, (const unsigned char *)clean, (int)m);
+        if (l >= 0)
+            r = l - (clean[m - 1] == '=') - (clean[m - 2] == '=');
+    }
+    free(clean);
+    return r;
+}
+
+static int all_hex(const uint8_t *p, size_t n, size_t *digits)
+{
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isxdigit(p[i]))
+            d++;
+        else if (!isspace(p[i]) && p[i] != ':')
+            return 0;
+    }
+    *digits = d;
+    return d > 0 && d % 2 == 0;
+}
+
+int mikey_read_msg(const char *cmd, const char *path, uint8_t **out, size_t *len,
+                   enum mikey_form *form)
+{
+    uint8_t *buf = NULL;
+    size_t n = 0, digits = 0;
+    int rc = cli_read_file(cmd, path, 4 * MCX_MIKEY_MAX_MSG, &buf, &n);
+    if (rc != CLI_OK)
+        return rc;
+    *out = NULL;
+    /* raw: a MIKEY message starts with version 1 — text forms never start with 0x01 */
+    if (n > 0 && buf[0] == 0x01) {
+        *out = buf;
+        *len = n;
+        *form = FORM_RAW;
+        return CLI_OK;
+    }
+    const char *text = (const char *)buf;
+    const char *sdp = strstr(text, "key-mgmt:mikey");
+    const char *start = NULL;
+    if (sdp != NULL) {
+        start = sdp + strlen("key-mgmt:mikey");
+        *form = FORM_SDP;
+    } else {
+        const char *p = text;
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        if (strncmp(p, "mikey ", 6) == 0) {
+            start = p + 6;
+            *form = FORM_SDP;
+        }
+    }
+    uint8_t *dec = malloc(n + 1);
+    if (dec == NULL) {
+        free(buf);
+        return CLI_FAILURE;
+    }
+    long dl = -1;
+    if (start != NULL) {
+        while (*start == ' ' || *start == '\t')
+            start++;
+        size_t tl = strcspn(start, "\r\n");
+        dl = b64_decode(start, tl, dec);
+    } else if (all_hex(buf, n, &digits)) {
+        char *h = malloc(digits + 1);
+        if (h != NULL) {
+            size_t j = 0;
+            for (size_t i = 0; i < n; i++)
+                if (isxdigit(buf[i]))
+                    h[j++] = (char)buf[i];
+            h[j] = '\0';
+            for (size_t i = 0; i < j / 2; i++) {
+                unsigned v;
+                if (sscanf(h + 2 * i, "%2x", &v) != 1)
+                    break;
+                dec[i] = (uint8_t)v;
+            }
+            dl = (long)(j / 2);
+            free(h);
+        }
+        *form = FORM_HEX;
+    } else {
+        dl = b64_decode(text, n, dec);
+        *form = FORM_BASE64;
+    }
+    free(buf);
+    if (dl <= 0) {
+        free(dec);
+        fprintf(stderr, "mcxsec %s: %s: not a MIKEY message (raw, hex, base64 or SDP key-mgmt)\n",
+                cmd, path);
+        return CLI_USAGE;
+    }
+    *out = dec;
+    *len = (size_t)dl;
+    return CLI_OK;
+}
