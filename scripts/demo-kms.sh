@@ -89,4 +89,22 @@ say "8. The tamper-evident audit log of all of this"
 run "$mcx" kms --db "$db" audit verify
 echo "(last records)"; "$mcx" kms --db "$db" audit show | tail -n 3
 
+say "9. MIKEY from the provisioned key stores: the group manager sends the GMK of sip:group1 to both users"
+for who in alice bob; do
+  same=()
+  [[ -n ${gmk:-} ]] && same=(--key "$gmk" --key-id "$gmk_id")   # the same GMK for every member
+  run "$mcx" mikey create --purpose gmk --keystore "$dir/gms.ks" --to "sip:$who@demo.example" \
+    --group-id sip:group1@demo.example --params --out "$dir/gmk-$who.b64" "${same[@]}" > "$dir/gmk-$who.out"
+  gmk=$(sed -n 's/^key=//p' "$dir/gmk-$who.out"); gmk_id=$(sed -n 's/^key_id=//p' "$dir/gmk-$who.out")
+  echo "  $who: I_MESSAGE of $(sed -n 's/^length=//p' "$dir/gmk-$who.out") octets, GMK-ID $gmk_id"
+  run "$mcx" mikey open --keystore "$dir/$who.ks" "$dir/gmk-$who.b64" | grep -E '^(key_id|purpose|initiator|group_id)='
+done
+say "10. A private call: alice sends bob a PCK, bob opens it with his key store (bob's RSK, alice's SSK check)"
+run "$mcx" mikey create --purpose pck --keystore "$dir/alice.ks" --to sip:bob@demo.example --out "$dir/pck.b64" \
+  | grep -E '^(purpose|key_id|length)='
+run "$mcx" mikey open --keystore "$dir/bob.ks" "$dir/pck.b64" | grep -E '^(purpose|key_id|initiator)='
+echo "  and alice's key store cannot open a message addressed to bob:"
+"$mcx" mikey open --keystore "$dir/alice.ks" "$dir/pck.b64" >/dev/null 2>&1 && { echo "UNEXPECTED: opened"; exit 1; }
+echo "  refused, as it must be"
+
 say "KMS demo done: key stores in $dir (alice.ks, bob.ks, gms.ks; passphrase in \$MCXSEC_KEYSTORE_PASSPHRASE)"
