@@ -84,6 +84,16 @@ suite() {
   grep -qi 'TLS handshake' "$WORK/tls.err" || fail "untrusted server: unexpected error"
   echo "ok   client refuses an untrusted TLS certificate"
 
+  # --- the MIKEY commands use the provisioned key stores (issue 4 item 9) ------------------------------
+  "$MCX" mikey create --purpose gmk --keystore "$WORK/gms.ks" --to sip:alice@example.org \
+    --group-id sip:group1@example.org --params --out "$WORK/gmk.b64" > "$WORK/gmk.out" || fail "mikey create from gms.ks"
+  "$MCX" mikey open --keystore "$WORK/alice.ks" "$WORK/gmk.b64" > "$WORK/gmk.open" || fail "mikey open with alice.ks"
+  [[ $(sed -n 's/^key=//p' "$WORK/gmk.out") == $(sed -n 's/^key=//p' "$WORK/gmk.open") ]] || fail "GMK differs"
+  "$MCX" mikey open --keystore "$WORK/bob.ks" "$WORK/gmk.b64" >/dev/null 2>&1 && fail "bob opened alice's GMK"
+  "$MCX" mikey create --purpose pck --keystore "$WORK/alice.ks" --to sip:bob@example.org --out "$WORK/pck.b64" >/dev/null
+  "$MCX" mikey open --keystore "$WORK/bob.ks" "$WORK/pck.b64" >/dev/null || fail "bob cannot open alice's PCK"
+  echo "ok   MIKEY GMK (gms -> alice) and PCK (alice -> bob) from the provisioned key stores"
+
   # --- Annex D responses, repeatability -------------------------------------------------------------
   local A; A=$(cat "$WORK/alice.tok")
   req sip:alice@example.org /keymanagement/identity/v1/init > "$WORK/b_init.xml"

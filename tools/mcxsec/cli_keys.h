@@ -2,7 +2,10 @@
  * Key material for the mikey (and later client) commands, loaded in ONE place: `--cert CERT.xml`
  * (a KmsCertificate or a KmsResponse holding one), `--keyset KEYSET.xml` (repeatable: KmsKeySet
  * documents or KmsKeyProv responses; one set per key period) and `--kms-cert CERT.xml` (repeatable:
- * other permitted KMSs). The KMS work will add `--keystore` here.
+ * other permitted KMSs), or `--keystore FILE`: a sealed key store written by `mcxsec client provision`
+ * (mcxsec/keystore.h) holding the home (Root) certificate, external certificates and key sets;
+ * its secret is $MCXSEC_KEYSTORE_PASSPHRASE (or the variable named by --keystore-passphrase-env),
+ * or --keystore-key-file FILE (64 hex digits, mode 0600). --cert / --keyset / --kms-cert add to it.
  * Also the ISO-8601 UTC time option parser shared by these commands.
  */
 #ifndef MCX_CLI_KEYS_H
@@ -25,13 +28,11 @@ struct cli_keys {
 };
 
 /* The option specs every key-using command accepts (append to a command's own spec). */
-#define CLI_KEYS_OPTS                                                                              \
-    {"cert", 1, 0}, {"keyset", 1, 1},                                                              \
-    {                                                                                              \
-        "kms-cert", 1, 1                                                                           \
-    }
+#define CLI_KEYS_OPTS                                                                           \
+    {"cert", 1, 0}, {"keyset", 1, 1}, {"kms-cert", 1, 1}, {"keystore", 1, 0},                     \
+        {"keystore-key-file", 1, 0}, {"keystore-passphrase-env", 1, 0}
 
-/* Load --cert / --keyset / --kms-cert. need: 0 nothing required, 1 cert required, 2 cert and at
+/* Load --keystore, --cert / --keyset / --kms-cert. need: 0 nothing required, 1 cert required, 2 cert and at
  * least one key set required. Prints the reason and returns a CLI exit code on failure. */
 int cli_keys_load(const char *cmd, const struct cli_args *a, int need, struct cli_keys *k);
 /* Build a MIKEY context (home KMS = --cert, key sets, extra KMSs). */

@@ -404,7 +404,7 @@ static int cmd_gsk_create(int argc, char **argv)
     if ((rc = cli_time_or_now(cmd, &a, &ga.now)) != CLI_OK)
         return rc;
     mcx_mikey_ctx *ctx = NULL;
-    if (cli_get(&a, "cert") != NULL || cli_get(&a, "keyset") != NULL) {
+    if (cli_get(&a, "cert") != NULL || cli_get(&a, "keyset") != NULL || cli_get(&a, "keystore") != NULL) {
         struct cli_keys k;
         if ((rc = cli_keys_load(cmd, &a, 2, &k)) == CLI_OK)
             rc = cli_keys_ctx(cmd, &k, &ctx);
