@@ -110,9 +110,6 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_kmsmsg_read_response(const char *xml, size_t 
 /** Wipe and free a document returned by an mcx_kmsmsg_write_* function (NULL is a no-op). */
 MCX_API void mcx_kmsmsg_free(char *xml, size_t len);
 
-/** xsd:dateTime <-> Unix seconds ("2026-11-22T05:30:00Z"; offsets and fractions accepted). */
-MCX_API MCX_MUST_CHECK mcx_err mcx_kmsmsg_parse_time(const char *s, int64_t *unix_time);
-MCX_API void mcx_kmsmsg_format_time(int64_t unix_time, char out[32]);
 
 #ifdef __cplusplus
 }

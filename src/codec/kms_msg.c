@@ -12,88 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "mcxsec/util.h"
 
 #define PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
 
 static const xmlChar *NS = (const xmlChar *)MCX_KMSMSG_NS;
-
-/* ---- time ------------------------------------------------------------------------------------- */
-
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-/* days since 1970-01-01 of a proleptic Gregorian date (the well-known civil-from-days inverse) */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-mcx_err mcx_kmsmsg_parse_time(const char *s, int64_t *unix_time)
-{
-    int Y, M, D, h, m, sec;
-    size_t n;
-    if (s == NULL || unix_time == NULL)
-        return MCX_ERR_ARG;
-    n = strlen(s);
-    if (n < 19 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) || s[7] != '-' ||
-        digits(s + 8, 2, &D) || s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
-        digits(s + 14, 2, &m) || s[16] != ':' || digits(s + 17, 2, &sec))
-        return MCX_ERR_DECODE;
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
-        return MCX_ERR_DECODE;
-    const char *p = s + 19;
-    if (*p == '.') {
-        p++;
-        if (*p < '0' || *p > '9')
-            return MCX_ERR_DECODE;
-        while (*p >= '0' && *p <= '9')
-            p++;
-    }
-    int64_t off = 0;
-    if (*p == 'Z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (strlen(p) != 6 || digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 14 ||
-            om > 59)
-            return MCX_ERR_DECODE;
-        off = (int64_t)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
-        p += 6;
-    }
-    if (*p != '\0')
-        return MCX_ERR_DECODE;
-    *unix_time = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 + sec - off;
-    return MCX_OK;
-}
-
-void mcx_kmsmsg_format_time(int64_t unix_time, char out[32])
-{
-    struct tm tm;
-    time_t t = (time_t)unix_time;
-    if (gmtime_r(&t, &tm) == NULL) {
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-        return;
-    }
-    if (strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
 
 /* ---- parsing helpers ------------------------------------------------------------------------- */
 
@@ -248,7 +172,7 @@ mcx_err mcx_kmsmsg_read_request(const char *xml, size_t len, struct mcx_kms_requ
     if (text_req(c, "KmsUri", r->kms_uri, sizeof r->kms_uri) != MCX_OK)
         goto out;
     c = next_el(c->next, &bad);
-    if (text_req(c, "Time", tbuf, sizeof tbuf) != MCX_OK || mcx_kmsmsg_parse_time(tbuf, &r->time) != MCX_OK)
+    if (text_req(c, "Time", tbuf, sizeof tbuf) != MCX_OK || mcx_time_parse(tbuf, &r->time) != MCX_OK)
         goto out;
     c = next_el(c->next, &bad);
     if (is_el(c, "ClientId")) {
@@ -357,9 +281,9 @@ static xmlNode *add_text(xmlNode *parent, xmlNsPtr ns, const char *name, const c
 
 mcx_err mcx_kmsmsg_write_request(const struct mcx_kms_request *r, char **xml, size_t *len)
 {
-    char t[32];
+    char t[MCX_TIME_STR_BYTES];
     if (r == NULL || xml == NULL || len == NULL || r->user_uri[0] == '\0' || r->kms_uri[0] == '\0' ||
-        r->client_req_url[0] == '\0')
+        r->client_req_url[0] == '\0' || mcx_time_format(r->time, t) != MCX_OK)
         return MCX_ERR_ARG;
     xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
     xmlNode *root = xmlNewNode(NULL, (const xmlChar *)"KmsRequest");
@@ -369,7 +293,6 @@ mcx_err mcx_kmsmsg_write_request(const struct mcx_kms_request *r, char **xml, si
     xmlNewProp(root, (const xmlChar *)"Version", (const xmlChar *)"1.1.0");
     add_text(root, ns, "UserUri", r->user_uri);
     add_text(root, ns, "KmsUri", r->kms_uri);
-    mcx_kmsmsg_format_time(r->time, t);
     add_text(root, ns, "Time", t);
     if (r->client_id[0])
         add_text(root, ns, "ClientId", r->client_id);
@@ -394,9 +317,10 @@ mcx_err mcx_kmsmsg_write_request(const struct mcx_kms_request *r, char **xml, si
     return rc;
 }
 
-static xmlNode *response_root(xmlDocPtr doc, const struct mcx_kms_response *h, xmlNsPtr *ns_out)
+/* t: h->time already formatted by mcx_time_format */
+static xmlNode *response_root(xmlDocPtr doc, const struct mcx_kms_response *h, const char *t,
+                              xmlNsPtr *ns_out)
 {
-    char t[32];
     xmlNode *root = xmlNewNode(NULL, (const xmlChar *)"KmsResponse");
     xmlNsPtr ns = xmlNewNs(root, NS, NULL);
     xmlSetNs(root, ns);
@@ -404,7 +328,6 @@ static xmlNode *response_root(xmlDocPtr doc, const struct mcx_kms_response *h, x
     xmlNewProp(root, (const xmlChar *)"Version", (const xmlChar *)"1.0.0");
     add_text(root, ns, "UserUri", h->user_uri);
     add_text(root, ns, "KmsUri", h->kms_uri);
-    mcx_kmsmsg_format_time(h->time, t);
     add_text(root, ns, "Time", t);
     if (h->kms_id[0])
         add_text(root, ns, "KmsId", h->kms_id);
@@ -419,13 +342,15 @@ mcx_err mcx_kmsmsg_write_response(const struct mcx_kms_response *h, enum mcx_kms
 {
     static const char *const msg_names[] = {NULL, "KmsInit", "KmsKeyProv", "KmsCertCache"};
     xmlNsPtr ns;
+    char t[MCX_TIME_STR_BYTES];
     mcx_err rc = MCX_OK;
     if (h == NULL || xml == NULL || len == NULL || kind < MCX_KMS_MSG_INIT || kind > MCX_KMS_MSG_CERTCACHE ||
-        (n_docs > 0 && (docs == NULL || doc_lens == NULL)) || (kind == MCX_KMS_MSG_INIT && n_docs != 1))
+        (n_docs > 0 && (docs == NULL || doc_lens == NULL)) || (kind == MCX_KMS_MSG_INIT && n_docs != 1) ||
+        mcx_time_format(h->time, t) != MCX_OK)
         return MCX_ERR_ARG;
     const char *child = kind == MCX_KMS_MSG_KEYPROV ? "KmsKeySet" : "KmsCertificate";
     xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNode *root = response_root(doc, h, &ns);
+    xmlNode *root = response_root(doc, h, t, &ns);
     xmlNode *m = xmlNewChild(root, ns, (const xmlChar *)"KmsMessage", NULL);
     xmlNode *body = xmlNewChild(m, ns, (const xmlChar *)msg_names[kind], NULL);
     xmlNewProp(body, (const xmlChar *)"Version", (const xmlChar *)"1.0.0");
@@ -460,11 +385,11 @@ mcx_err mcx_kmsmsg_write_error(const struct mcx_kms_response *h, int64_t code, c
                                char **xml, size_t *len)
 {
     xmlNsPtr ns;
-    char num[32];
-    if (h == NULL || xml == NULL || len == NULL)
+    char num[32], t[MCX_TIME_STR_BYTES];
+    if (h == NULL || xml == NULL || len == NULL || mcx_time_format(h->time, t) != MCX_OK)
         return MCX_ERR_ARG;
     xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNode *root = response_root(doc, h, &ns);
+    xmlNode *root = response_root(doc, h, t, &ns);
     xmlNode *e = xmlNewChild(root, ns, (const xmlChar *)"KmsError", NULL);
     snprintf(num, sizeof num, "%lld", (long long)code);
     add_text(e, ns, "ErrorCode", num);
@@ -500,7 +425,7 @@ mcx_err mcx_kmsmsg_read_response(const char *xml, size_t len, struct mcx_kms_res
     if (text_req(c, "KmsUri", r->kms_uri, sizeof r->kms_uri) != MCX_OK)
         goto out;
     c = next_el(c->next, &bad);
-    if (text_req(c, "Time", tbuf, sizeof tbuf) != MCX_OK || mcx_kmsmsg_parse_time(tbuf, &r->time) != MCX_OK)
+    if (text_req(c, "Time", tbuf, sizeof tbuf) != MCX_OK || mcx_time_parse(tbuf, &r->time) != MCX_OK)
         goto out;
     c = next_el(c->next, &bad);
     if (is_el(c, "KmsId")) {

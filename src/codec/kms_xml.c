@@ -310,98 +310,6 @@ static mcx_err kx_bool(const xmlNode *e, int *out)
     return kx_bool_str(buf, out);
 }
 
-/* ---- xsd:dateTime <-> Unix seconds
- * ------------------------------------------------------------------ */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's civil algorithm). */
-static int64_t kx_days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void kx_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static int kx_digits(const char *s, size_t n, unsigned *v)
-{
-    unsigned r = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        r = r * 10 + (unsigned)(s[i] - '0');
-    }
-    *v = r;
-    return 1;
-}
-
-static int kx_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* xsd:dateTime "YYYY-MM-DDThh:mm:ss[.f+][Z|(+|-)hh:mm]" (4-digit years); no zone = UTC. Fractions
- * are truncated. */
-static mcx_err kx_datetime_str(const char *s, int64_t *out)
-{
-    size_t n = strlen(s);
-    unsigned Y, M, D, h, mi, sec;
-    if (n < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-        return MCX_ERR_XML;
-    if (!kx_digits(s, 4, &Y) || !kx_digits(s + 5, 2, &M) || !kx_digits(s + 8, 2, &D) ||
-        !kx_digits(s + 11, 2, &h) || !kx_digits(s + 14, 2, &mi) || !kx_digits(s + 17, 2, &sec))
-        return MCX_ERR_XML;
-    static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (Y == 0 || M < 1 || M > 12 || D < 1)
-        return MCX_ERR_XML;
-    unsigned dim = mdays[M - 1] + (M == 2 && kx_leap(Y) ? 1u : 0u);
-    if (D > dim || h > 24 || mi > 59 || sec > 59 || (h == 24 && (mi != 0 || sec != 0)))
-        return MCX_ERR_XML;
-    size_t i = 19;
-    if (i < n && s[i] == '.') {
-        i++;
-        size_t st = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == st)
-            return MCX_ERR_XML;
-    }
-    int64_t tz = 0;
-    if (i < n) {
-        if (s[i] == 'Z' && i + 1 == n) {
-            i++;
-        } else if ((s[i] == '+' || s[i] == '-') && n - i == 6 && s[i + 3] == ':') {
-            unsigned th, tm;
-            if (!kx_digits(s + i + 1, 2, &th) || !kx_digits(s + i + 4, 2, &tm) || th > 14 ||
-                tm > 59)
-                return MCX_ERR_XML;
-            tz = (int64_t)(th * 3600 + tm * 60);
-            if (s[i] == '-')
-                tz = -tz;
-            i = n;
-        } else {
-            return MCX_ERR_XML;
-        }
-    }
-    int64_t days = kx_days_from_civil((int64_t)Y, M, D);
-    *out = days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + (int64_t)sec - tz;
-    return MCX_OK;
-}
-
 static mcx_err kx_datetime(const xmlNode *e, int64_t *out)
 {
     char buf[64];
@@ -409,23 +317,7 @@ static mcx_err kx_datetime(const xmlNode *e, int64_t *out)
     mcx_err rc = kx_text(e, buf, sizeof buf, &l);
     if (rc != MCX_OK)
         return rc;
-    return kx_datetime_str(buf, out);
-}
-
-/* Unix seconds -> "YYYY-MM-DDThh:mm:ssZ" (years 0001..9999). */
-static mcx_err kx_format_time(int64_t t, char out[32])
-{
-    /* 0001-01-01 .. 9999-12-31T23:59:59 */
-    if (t < -62135596800LL || t > 253402300799LL)
-        return MCX_ERR_ARG;
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int64_t rem = t - days * 86400;
-    int64_t y;
-    unsigned m, d;
-    kx_civil_from_days(days, &y, &m, &d);
-    snprintf(out, 32, "%04d-%02u-%02uT%02u:%02u:%02uZ", (int)y, m, d, (unsigned)(rem / 3600),
-             (unsigned)(rem % 3600 / 60), (unsigned)(rem % 60));
-    return MCX_OK;
+    return mcx_time_parse(buf, out) == MCX_OK ? MCX_OK : MCX_ERR_XML;
 }
 
 /* ---- sequence walker
@@ -956,10 +848,10 @@ static void kx_w_u64(struct kx_w *w, const char *name, uint64_t v)
 
 static void kx_w_time(struct kx_w *w, const char *name, int64_t t)
 {
-    char b[32];
+    char b[MCX_TIME_STR_BYTES];
     if (t == INT64_MIN)
         return;
-    if (kx_format_time(t, b) != MCX_OK) {
+    if (mcx_time_format(t, b) != MCX_OK) {
         w->err = 2;
         return;
     }

@@ -260,54 +260,14 @@ void cli_keys_wipe(struct cli_keys *k)
     k->n_sets = 0;
 }
 
-static int digits(const char *s, size_t n, int *v)
-{
-    int r = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        r = r * 10 + (s[i] - '0');
-    }
-    *v = r;
-    return 1;
-}
-
-/* days since 1970-01-01 of a civil date (proleptic Gregorian) */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int cli_time(const char *cmd, const char *what, const char *s, int64_t *out)
 {
-    int Y, M, D, h, mi, sec = 0;
-    size_t n = strlen(s);
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int ok = n >= 17 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
-             digits(s, 4, &Y) && digits(s + 5, 2, &M) && digits(s + 8, 2, &D) &&
-             digits(s + 11, 2, &h) && digits(s + 14, 2, &mi);
-    size_t i = 16;
-    if (ok && n > i && s[i] == ':') {
-        ok = n >= 19 && digits(s + 17, 2, &sec);
-        i = 19;
-    }
-    if (ok)
-        ok = (n == i + 1 && s[i] == 'Z') || (n == i + 6 && strcmp(s + i, "+00:00") == 0);
-    if (ok)
-        ok = M >= 1 && M <= 12 && D >= 1 && h <= 23 && mi <= 59 && sec <= 59 &&
-             D <= mdays[M - 1] + (M == 2 && ((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0));
-    if (!ok) {
+    if (mcx_time_parse(s, out) != MCX_OK) {
         fprintf(stderr,
-                "mcxsec %s: %s: '%s' is not an ISO-8601 UTC time like 2025-10-03T12:00:00Z\n", cmd,
+                "mcxsec %s: %s: '%s' is not an ISO-8601 time like 2025-10-03T12:00:00Z\n", cmd,
                 what, s);
         return CLI_USAGE;
     }
-    *out = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec;
     return CLI_OK;
 }
 
@@ -322,9 +282,7 @@ int cli_time_or_now(const char *cmd, const struct cli_args *a, int64_t *out)
 
 void cli_time_fmt(int64_t t, char buf[32])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    if (mcx_time_format(t, buf) != MCX_OK) /* outside years 1..9999: print the raw seconds */
         snprintf(buf, 32, "@%lld", (long long)t);
 }
 

@@ -40,7 +40,7 @@ int cli_keys_ctx(const char *cmd, const struct cli_keys *k, mcx_mikey_ctx **ctx)
 /* Wipe the loaded key sets. */
 void cli_keys_wipe(struct cli_keys *k);
 
-/* Parse "YYYY-MM-DDThh:mm:ssZ" (also without seconds fraction/with "+00:00") into Unix seconds. */
+/* Parse an ISO-8601 / xsd:dateTime ("2025-10-03T12:00:00Z", offsets allowed) into Unix seconds. */
 int cli_time(const char *cmd, const char *what, const char *s, int64_t *out);
 /* The --at option, or the current time. */
 int cli_time_or_now(const char *cmd, const struct cli_args *a, int64_t *out);
