@@ -90,7 +90,8 @@ static mcx_err text_of(const xmlNode *el, char *out, size_t cap)
     while (n > a && (out[n - 1] == ' ' || out[n - 1] == '\t' || out[n - 1] == '\n' || out[n - 1] == '\r'))
         n--;
     memmove(out, out + a, n - a);
-    out[n - a] = '\0';
+    /* zero what the trimming left behind, so a parsed struct depends only on the value read */
+    memset(out + (n - a), 0, cap - (n - a));
     return MCX_OK;
 }
 
