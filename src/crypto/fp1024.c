@@ -3,8 +3,10 @@
  * and group order q (RFC 6509 Appendix A; RFC 6508 §2.1 arithmetic). See fp1024.h.
  *
  * Constant-time argument: every loop runs over all 16 limbs; carries are handled with 128-bit
- * arithmetic; the only selections are masked (final subtraction, cmov). Inversion uses Fermat's
- * little theorem with the public exponent m-2, so its branches depend on public data only.
+ * arithmetic or adc/sbb chains; the only selections are masked (final subtraction, cmov).
+ * Inversion is the constant-time safegcd of modinv.c (Fermat with the public exponent m-2 is kept
+ * as the tests' reference). The Montgomery multiplication has three backends chosen at load time
+ * from the CPU alone: portable C, BMI2/ADX rows (fp1024_adx.h) and AVX-512 IFMA (fp1024_ifma.c).
  */
 #include "crypto/fp1024.h"
 #include "crypto/modinv.h"

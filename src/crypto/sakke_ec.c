@@ -293,8 +293,8 @@ static inline unsigned comb_digits(const uint64_t d[16], unsigned b, unsigned co
  * Tables. T_b[0] = B_top - sum_(i<top) B_i; T_b[j] = T_b[j - 2^m] + [2]B_m for the highest set bit
  * m of j. Every sum formed is a signed-digit integer with at most W + 1 nonzero digits (times B),
  * so it is neither O nor +-the other operand: that would make a nonzero integer with <= 2W + 2
- * signed digits a multiple of q, whose non-adjacent forms all have ~340 nonzero digits. Hence
- * the plain (incomplete) addition formulas are exact here.
+ * signed digits a multiple of q, whose non-adjacent forms have at least 320 nonzero digits (c
+ * = 1..7). Hence the plain (incomplete) addition formulas are exact here.
  */
 mcx_err mcxi_comb_build(struct mcxi_comb *c, const mcxi_eca *base)
 {
@@ -558,11 +558,11 @@ static void comb2_lookup(mcxi_fp *r, const struct mcxi_comb2 *c, unsigned b, uns
  * and a + t are nonzero integers of the same kind with |a +- t| < 2^1024 < 8q. An exceptional case
  * (acc = +-entry, or acc = O) needs one of them to be a nonzero multiple c*q, c < 8, written with
  * +-1 digits on exactly the positions used so far; every such form has at least as many nonzero
- * digits as the non-adjacent form of c*q (~340), so it needs >= 340 digits of the scalar to take
- * one fixed pattern: probability below 2^-340 per step for a scalar that is not chosen against
- * the table. If it happens anyway, the mixed addition returns Z = 0 (H = 0), doubling and mixed
- * addition keep Z = 0, and the caller sees the point at infinity: a refused operation, never a
- * wrong point.
+ * digits as the non-adjacent form of c*q (>= 320 for c < 8), so it needs >= 320 digits of the
+ * scalar to take one fixed pattern: probability below 2^-320 per step for a scalar that is not
+ * chosen against the table. If it happens anyway, the mixed addition returns Z = 0 (H = 0),
+ * doubling and mixed addition keep Z = 0, and the caller sees the point at infinity: a refused
+ * operation, never a wrong point.
  */
 uint64_t mcxi_comb_mul(mcxi_ecj *r, const struct mcxi_comb *c1, const uint64_t k1[16],
                        const struct mcxi_comb *c2, const uint64_t k2[16])

@@ -65,7 +65,7 @@ uint64_t mcxi_ec_to_affine(mcxi_eca *r, const mcxi_ecj *p);
 /* 1 if a lies on E */
 uint64_t mcxi_ec_on_curve(const mcxi_eca *a);
 
-/* Batch inversion (Montgomery's trick, one Fermat inversion): out[i] = in[i]^-1; in and out may be
+/* Batch inversion (Montgomery's trick, one inversion): out[i] = in[i]^-1; in and out may be
  * the same array; any zero input makes all outputs zero. scratch holds n elements. */
 void mcxi_fp_batch_inv(mcxi_fp *out, const mcxi_fp *in, size_t n, mcxi_fp *scratch);
 
@@ -80,7 +80,7 @@ mcx_err mcxi_comb2_build(struct mcxi_comb2 *c, const mcxi_fp2 *u);
  * 1 <= k < q as plain limbs (0 has no odd-digit recoding: callers handle a public 0 and refuse
  * a secret one), constant time in k1, k2. Returns 1 if r is the point at infinity
  * (Z = 0). The result is never a wrong point: an exceptional addition (see sakke_ec.c; it needs
- * a sum of >= 340 signed digits of k to hit a multiple of q, or a linear relation between B1 and
+ * a sum of >= 320 signed digits of k to hit a multiple of q, or a linear relation between B1 and
  * B2) makes Z = 0 from there on, so it is reported as the point at infinity.
  */
 uint64_t mcxi_comb_mul(mcxi_ecj *r, const struct mcxi_comb *c1, const uint64_t k1[16],
