@@ -3,8 +3,10 @@
  * and group order q (RFC 6509 Appendix A; RFC 6508 §2.1 arithmetic). See fp1024.h.
  *
  * Constant-time argument: every loop runs over all 16 limbs; carries are handled with 128-bit
- * arithmetic; the only selections are masked (final subtraction, cmov). Inversion uses Fermat's
- * little theorem with the public exponent m-2, so its branches depend on public data only.
+ * arithmetic or adc/sbb chains; the only selections are masked (final subtraction, cmov).
+ * Inversion is the constant-time safegcd of modinv.c (Fermat with the public exponent m-2 is kept
+ * as the tests' reference). The Montgomery multiplication has three backends chosen at load time
+ * from the CPU alone: portable C, BMI2/ADX rows (fp1024_adx.h) and AVX-512 IFMA (fp1024_ifma.c).
  */
 #include "crypto/fp1024.h"
 #include "crypto/modinv.h"
@@ -14,23 +16,55 @@
 #include "mcxsec/util.h"
 #include "util/ct.h"
 
+#include "crypto/fp1024_ifma.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MCXI_HAVE_ADX_PATH 1
 #include <cpuid.h>
 
 #include "crypto/fp1024_adx.h"
-
-/* Set once at load time (before any thread can call in): 1 when the CPU has BMI2 (mulx) and ADX
- * (adcx/adox). The choice depends only on the CPU, never on data. */
-static int use_adx;
-
-__attribute__((constructor)) static void detect_adx(void)
-{
-    unsigned int a = 0, b = 0, c = 0, d = 0;
-    if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
-        use_adx = ((b >> 8) & 1) && ((b >> 19) & 1);
-}
 #endif
+
+/* The Montgomery multiplication in use: chosen once at load time (before any thread can call in)
+ * from the CPU features, never from data; tests switch it with mcxi_fp_set_backend. */
+static int backend = MCXI_FP_PORTABLE;
+#if MCXI_HAVE_IFMA_PATH
+static struct mcxi_ifma_mod ifma_p, ifma_q;
+#endif
+
+static int best_backend(void)
+{
+#if MCXI_HAVE_IFMA_PATH
+    if (mcxi_ifma_available())
+        return MCXI_FP_IFMA;
+#endif
+#ifdef MCXI_HAVE_ADX_PATH
+    unsigned int a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && ((b >> 8) & 1) && ((b >> 19) & 1))
+        return MCXI_FP_ADX; /* BMI2 (mulx) and ADX (adcx/adox) */
+#endif
+    return MCXI_FP_PORTABLE;
+}
+
+__attribute__((constructor)) static void select_backend(void)
+{
+#if MCXI_HAVE_IFMA_PATH
+    mcxi_ifma_mod_init(&ifma_p, mcxi_mod_p.m);
+    mcxi_ifma_mod_init(&ifma_q, mcxi_mod_q.m);
+#endif
+    backend = best_backend();
+}
+
+int mcxi_fp_set_backend(int b)
+{
+    int old = backend;
+    if (b < 0)
+        b = best_backend();
+    else if (b > best_backend())
+        return -1; /* not available on this CPU */
+    backend = b;
+    return old;
+}
 
 typedef unsigned __int128 u128;
 #define N MCXI_FP_LIMBS
@@ -90,6 +124,7 @@ static inline uint64_t add_n(uint64_t r[N], const uint64_t a[N], const uint64_t 
 {
     unsigned char c = 0;
     unsigned long long t;
+#pragma GCC unroll 16
     for (int j = 0; j < N; j++) {
         c = _addcarry_u64(c, a[j], b[j], &t);
         r[j] = t;
@@ -101,6 +136,7 @@ static inline uint64_t sub_n(uint64_t r[N], const uint64_t a[N], const uint64_t 
 {
     unsigned char c = 0;
     unsigned long long t;
+#pragma GCC unroll 16
     for (int j = 0; j < N; j++) {
         c = _subborrow_u64(c, a[j], b[j], &t);
         r[j] = t;
@@ -140,6 +176,7 @@ static inline void final_sub(uint64_t r[N], const uint64_t t[N], uint64_t hi, co
     /* keep t only when t < m: no high limb and the subtraction borrowed */
     uint64_t keep = borrow & (hi ^ 1);
     uint64_t mask = 0 - keep;
+#pragma GCC unroll 16
     for (int j = 0; j < N; j++)
         r[j] = (t[j] & mask) | (d[j] & ~mask);
 }
@@ -150,9 +187,16 @@ void mcxi_mod_mul(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
     const uint64_t *m = mod->m;
     const uint64_t m0inv = mod->m0inv;
     uint64_t t[N + 2];
+#if MCXI_HAVE_IFMA_PATH
+    if (backend == MCXI_FP_IFMA && (mod == &mcxi_mod_p || mod == &mcxi_mod_q)) {
+        uint64_t hi = mcxi_ifma_mont_mul(t, a, b, mod == &mcxi_mod_p ? &ifma_p : &ifma_q);
+        final_sub(r, t, hi, m);
+        return;
+    }
+#endif
     memset(t, 0, sizeof t);
 #ifdef MCXI_HAVE_ADX_PATH
-    if (use_adx) {
+    if (backend >= MCXI_FP_ADX) {
         const uint64_t *bp = b;
         unsigned cnt = N;
         MCXI_MONT_ADX_ROWS(t, a, bp, m, m0inv, cnt);
@@ -204,6 +248,7 @@ void mcxi_mod_sub(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
 {
     uint64_t t[N], mm[N];
     uint64_t mask = 0 - sub_n(t, a, b);
+#pragma GCC unroll 16
     for (int j = 0; j < N; j++)
         mm[j] = mod->m[j] & mask;
     (void)add_n(r, t, mm); /* wraps back into [0, m) when the subtraction borrowed */
@@ -378,6 +423,7 @@ uint64_t mcxi_fp_eq(const mcxi_fp *a, const mcxi_fp *b)
 void mcxi_fp_cmov(mcxi_fp *r, const mcxi_fp *a, uint64_t ctl)
 {
     uint64_t mask = 0 - ctl;
+#pragma GCC unroll 16
     for (int j = 0; j < N; j++)
         r->v[j] ^= mask & (r->v[j] ^ a->v[j]);
 }

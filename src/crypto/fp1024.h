@@ -31,6 +31,12 @@ typedef struct {
     uint64_t v[MCXI_FP_LIMBS];
 } mcxi_fp;
 
+/* Montgomery-multiplication backends, slowest to fastest; the fastest the CPU supports is used. */
+enum { MCXI_FP_PORTABLE = 0, MCXI_FP_ADX = 1, MCXI_FP_IFMA = 2 };
+/* Tests only: use backend b (-1: the best available); returns the previous one, or -1 if b is not
+ * available on this CPU. Not thread safe. */
+int mcxi_fp_set_backend(int b);
+
 /* ---- generic (modulus as argument) ---- */
 /* r = a*b/R mod m. Requires a < R, b < m (then r < m). */
 void mcxi_mod_mul(uint64_t r[16], const uint64_t a[16], const uint64_t b[16],

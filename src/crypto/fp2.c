@@ -4,6 +4,8 @@
  */
 #include "crypto/fp2.h"
 
+#include "mcxsec/util.h"
+
 void mcxi_fp2_mul(mcxi_fp2 *r, const mcxi_fp2 *x, const mcxi_fp2 *y)
 {
     mcxi_fp t0, t1, s0, s1;
@@ -69,4 +71,38 @@ void mcxi_fp2_cmov(mcxi_fp2 *r, const mcxi_fp2 *x, uint64_t ctl)
 {
     mcxi_fp_cmov(&r->a, &x->a, ctl);
     mcxi_fp_cmov(&r->b, &x->b, ctl);
+}
+
+void mcxi_fp2_pow_public(mcxi_fp2 *r, const mcxi_fp2 *x, const uint64_t e[16])
+{
+    /* left-to-right sliding window of width 5 over the public exponent: odd powers x^1 .. x^31 */
+    enum { W = 5 };
+    mcxi_fp2 odd[1u << (W - 1)], x2, acc;
+    odd[0] = *x;
+    mcxi_fp2_sqr(&x2, x);
+    for (unsigned j = 1; j < (1u << (W - 1)); j++)
+        mcxi_fp2_mul(&odd[j], &odd[j - 1], &x2);
+    mcxi_fp2_set_one(&acc);
+    int i = 1023;
+    while (i >= 0) {
+        if (((e[i >> 6] >> (i & 63)) & 1) == 0) { /* public exponent bit */
+            mcxi_fp2_sqr(&acc, &acc);
+            i--;
+            continue;
+        }
+        int lo = i - W + 1 < 0 ? 0 : i - W + 1;
+        while (((e[lo >> 6] >> (lo & 63)) & 1) == 0)
+            lo++;
+        unsigned win = 0;
+        for (int k = i; k >= lo; k--) {
+            win = (win << 1) | (unsigned)((e[k >> 6] >> (k & 63)) & 1);
+            mcxi_fp2_sqr(&acc, &acc);
+        }
+        mcxi_fp2_mul(&acc, &acc, &odd[win >> 1]);
+        i = lo - 1;
+    }
+    *r = acc;
+    mcx_wipe(odd, sizeof odd);
+    mcx_wipe(&x2, sizeof x2);
+    mcx_wipe(&acc, sizeof acc);
 }

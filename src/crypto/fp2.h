@@ -19,6 +19,9 @@ void mcxi_fp2_sub(mcxi_fp2 *r, const mcxi_fp2 *x, const mcxi_fp2 *y);
 void mcxi_fp2_conj(mcxi_fp2 *r, const mcxi_fp2 *x);
 void mcxi_fp2_inv(mcxi_fp2 *r, const mcxi_fp2 *x);
 void mcxi_fp2_set_one(mcxi_fp2 *r);
+/* r = x^e for a public exponent e < 2^1024 (branches and table indices follow e only, so the
+ * time depends on e but not on x). */
+void mcxi_fp2_pow_public(mcxi_fp2 *r, const mcxi_fp2 *x, const uint64_t e[16]);
 /* r = ctl ? x : r */
 void mcxi_fp2_cmov(mcxi_fp2 *r, const mcxi_fp2 *x, uint64_t ctl);
 #endif

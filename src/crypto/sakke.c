@@ -3,10 +3,11 @@
  * issue (§6.1.1), RSK validation (§6.1.2), encapsulation (§6.2.1), decapsulation with the
  * mandatory re-computation check (§6.2.2). Public API in include/mcxsec/sakke.h.
  *
- * Speed: every secret scalar multiplication is by a fixed base through a comb (P: built once per
- * process; Z: built in mcx_sakke_pub_new), using [r]([b]P + Z) = [r*b mod q]P + [r]Z; g^r uses a
- * comb over 1 + i*g; decapsulation evaluates the pairing from lines precomputed from the RSK in
- * mcx_sakke_rsk_new.
+ * Speed: every secret scalar multiplication is by a fixed base through a signed comb (P: built
+ * once per process; Z: built in mcx_sakke_pub_new), using [r]([b]P + Z) = [r*b mod q]P + [r]Z;
+ * g^r uses a comb over 1 + i*g; decapsulation evaluates the pairing from lines precomputed from
+ * the RSK in mcx_sakke_rsk_new; RSK validation evaluates fixed lines of P and Z at the RSK.
+ * docs/internals/sakke.md has the design and the measured figures.
  *
  * Constant time: no branch or memory index depends on z, the RSK, the SSV or r. Values declassified
  * on purpose (mcxi_ct_unpoison) are marked where that happens: outputs, and accept/reject verdicts.
@@ -14,6 +15,7 @@
 #include "mcxsec/sakke.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,10 @@
 struct mcx_sakke_pub {
     mcxi_eca Z;
     struct mcxi_comb zc;
+    /* Miller-loop lines of Z (public), built by the first RSK validation: a cache behind an
+     * otherwise read-only object, hence the mutex */
+    pthread_mutex_t lines_mu;
+    struct mcxi_lines *zlines;
 };
 
 struct mcx_sakke_rsk {
@@ -138,7 +144,9 @@ static uint64_t encap_core(uint8_t Rout[MCX_SAKKE_POINT_BYTES], mcxi_fp *w,
     mcxi_fp2 gr;
     mcxi_fp t, ti, zi, ai;
     mulmod_q(rb, r, b);
-    uint64_t inf = mcxi_comb_mul(&R, pc, rb, &pub->zc, r);
+    /* b = 0 (an identifier that is 0 mod q, public): [r]Z alone, since 0 has no comb recoding */
+    uint64_t inf = mcxi_limbs_is_zero(b) ? mcxi_comb_mul(&R, &pub->zc, r, NULL, NULL)
+                                         : mcxi_comb_mul(&R, pc, rb, &pub->zc, r);
     mcxi_comb2_pow(&gr, gc, r);
     /* one inversion for Z_R and the real part of g^r (Montgomery's trick) */
     mcxi_fp_mul(&t, &R.z, &gr.a);
@@ -275,7 +283,7 @@ mcx_err mcx_sakke_kms_issue(const uint8_t z[MCX_SAKKE_SCALAR_BYTES], const uint8
         goto out;
     }
     mcxi_mod_to_mont(s, s, &mcxi_mod_q);
-    mcxi_mod_inv(s, s, &mcxi_mod_q); /* Fermat, fixed exponent q-2: constant time */
+    mcxi_mod_inv(s, s, &mcxi_mod_q); /* safegcd: constant time */
     mcxi_mod_from_mont(s, s, &mcxi_mod_q);
     (void)mcxi_comb_mul(&K, pc, s, NULL, NULL); /* s in [1, q-1]: never O */
     encode_jac(rsk, &K);
@@ -312,6 +320,9 @@ mcx_err mcx_sakke_pub_new(mcx_sakke_pub **out, const uint8_t Z[MCX_SAKKE_POINT_B
         goto out;
     }
     rc = mcxi_comb_build(&pub->zc, &pub->Z);
+    pub->zlines = NULL;
+    if (rc == MCX_OK && pthread_mutex_init(&pub->lines_mu, NULL) != 0)
+        rc = MCX_ERR_INTERNAL;
 out:
     if (rc != MCX_OK) {
         free(pub);
@@ -325,6 +336,8 @@ void mcx_sakke_pub_free(mcx_sakke_pub *pub)
 {
     if (pub == NULL)
         return;
+    pthread_mutex_destroy(&pub->lines_mu);
+    free(pub->zlines);
     mcx_wipe(pub, sizeof *pub);
     free(pub);
 }
@@ -384,6 +397,10 @@ static mcx_err point_bPZ(mcxi_eca *Q, const mcx_sakke_pub *pub, const uint64_t b
     mcxi_ecj t;
     if (pc == NULL)
         return MCX_ERR_NOMEM;
+    if (mcxi_limbs_is_zero(b)) { /* public; 0 has no comb recoding */
+        *Q = pub->Z;
+        return MCX_OK;
+    }
     uint64_t inf = mcxi_comb_mul(&t, pc, b, &pub->zc, one);
     (void)mcxi_ec_to_affine(Q, &t);
     /* b = -z mod q: no RSK can exist for this identifier */
@@ -400,30 +417,74 @@ static uint64_t is_g(const mcxi_fp2 *v)
     return ok;
 }
 
+/* The lines of P (built once per process) and of the KMS key Z (once per pub object). */
+static struct mcxi_lines *P_lines;
+static pthread_once_t P_lines_once = PTHREAD_ONCE_INIT;
+
+static void build_P_lines(void)
+{
+    struct mcxi_lines *L = malloc(sizeof *L);
+    if (L != NULL && mcxi_pairing_lines(L, mcxi_sakke_P()) != MCX_OK) {
+        free(L);
+        L = NULL;
+    }
+    P_lines = L;
+}
+
+static const struct mcxi_lines *pub_Z_lines(const mcx_sakke_pub *cpub)
+{
+    mcx_sakke_pub *pub = (mcx_sakke_pub *)cpub; /* the lines are a cache: see the struct */
+    struct mcxi_lines *L;
+    if (pthread_mutex_lock(&pub->lines_mu) != 0)
+        return NULL;
+    if (pub->zlines == NULL && (L = malloc(sizeof *L)) != NULL) {
+        if (mcxi_pairing_lines(L, &pub->Z) == MCX_OK)
+            pub->zlines = L;
+        else
+            free(L);
+    }
+    L = pub->zlines;
+    pthread_mutex_unlock(&pub->lines_mu);
+    return L;
+}
+
+/*
+ * RFC 6508 §6.1.2: "verify that < [a]P + Z_T, K_(a,T) > = g". By bilinearity the left side is
+ * <P, K>^a * <Z, K>, and both pairings have a fixed first argument whose Miller-loop lines are
+ * precomputed, so this costs two line evaluations at K and one exponentiation by the public a
+ * instead of a pairing that walks [a]P + Z (about 1.6 times faster). The F_p factors the line
+ * evaluations leave out are irrelevant in PF_p, which is a group homomorphism image.
+ */
 mcx_err mcx_sakke_validate_rsk(const mcx_sakke_pub *pub, const uint8_t *id, size_t id_len,
                                const uint8_t rsk[MCX_SAKKE_POINT_BYTES])
 {
     uint64_t b[16];
-    mcxi_eca K, Q;
-    mcxi_fp2 v;
+    mcxi_eca K;
+    mcxi_fp2 vp, vz;
     mcx_err rc;
     if (pub == NULL || rsk == NULL || (id == NULL && id_len > 0))
         return MCX_ERR_ARG;
     if (id_len == 0)
         return MCX_ERR_EMPTY_ID;
+    if (pthread_once(&P_lines_once, build_P_lines) != 0 || P_lines == NULL)
+        return MCX_ERR_NOMEM;
+    const struct mcxi_lines *zl = pub_Z_lines(pub);
+    if (zl == NULL)
+        return MCX_ERR_NOMEM;
     if ((rc = mcxi_ec_decode(&K, rsk)) != MCX_OK)
         goto out;
     mcxi_mod_reduce_be(b, id, id_len, &mcxi_mod_q);
-    if ((rc = point_bPZ(&Q, pub, b)) != MCX_OK)
-        goto out;
-    /* RFC 6508 §6.1.2: "verify that < [a]P + Z_T, K_(a,T) > = g" */
-    mcxi_pairing_plain(&v, &Q, &K);
-    uint64_t ok = is_g(&v);
+    mcxi_pairing_eval(&vp, P_lines, &K);
+    mcxi_pairing_eval(&vz, zl, &K);
+    mcxi_fp2_pow_public(&vp, &vp, b);
+    mcxi_fp2_mul(&vp, &vp, &vz);
+    uint64_t ok = is_g(&vp);
     mcxi_ct_unpoison(&ok, sizeof ok); /* the verdict is public */
     rc = ok ? MCX_OK : MCX_ERR_KEY_INVALID;
 out:
     mcx_wipe(&K, sizeof K);
-    mcx_wipe(&v, sizeof v);
+    mcx_wipe(&vp, sizeof vp);
+    mcx_wipe(&vz, sizeof vz);
     return rc;
 }
 

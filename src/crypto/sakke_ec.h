@@ -17,26 +17,34 @@ typedef struct {
     mcxi_fp x, y; /* affine, Montgomery form */
 } mcxi_eca;
 
-/* Comb parameters (Lim-Lee): V blocks of W teeth spaced D bits apart cover W*V*D >= 1022 scalar
- * bits (q < 2^1022); per column one doubling and V table additions per base. */
-#ifndef MCXI_COMB_W
+/* Signed comb parameters (Lim-Lee comb over a signed-digit recoding): V blocks of W teeth spaced
+ * D bits apart cover W*V*D = 1024 digit positions, each digit +-1 (sakke_ec.c). A block's table
+ * holds the 2^(W-1) combinations whose top tooth is +1; the others are their negatives. Per column:
+ * one doubling, then per base and block one table scan and one mixed addition. */
 #define MCXI_COMB_W 8
-#endif
-#ifndef MCXI_COMB_V
-#define MCXI_COMB_V 2
-#endif
-#define MCXI_COMB_D ((1022 + MCXI_COMB_W * MCXI_COMB_V - 1) / (MCXI_COMB_W * MCXI_COMB_V))
-#define MCXI_COMB_N ((1u << MCXI_COMB_W) - 1) /* entries 1 .. 2^W-1 per block */
+#define MCXI_COMB_V 8
+#define MCXI_COMB_D 16
+#define MCXI_COMB_N (1u << (MCXI_COMB_W - 1)) /* entries per block */
+_Static_assert(MCXI_COMB_W *MCXI_COMB_V *MCXI_COMB_D == 1024, "the recoding has 1024 digits");
 
-/** Fixed-base comb table of a point B: t[b][j-1] = sum over set bits i of j of [2^((bW+i)D)]B. */
+/** Fixed-base comb table of a point B, with B_(b,i) = [2^((bW+i)D)]B:
+ * t[b][j] = B_(b,W-1) + sum over i < W-1 of (2*bit_i(j) - 1) B_(b,i), affine. */
 struct mcxi_comb {
     mcxi_eca t[MCXI_COMB_V][MCXI_COMB_N];
 };
 
-/** Comb table for powers of u in F_p^2: t[b][j] = prod over bits i of j of u^(2^((bW+i)D)). */
+/** The same for powers of u in F_p^2, up to F_p factors (which PF_p ignores): entry j stands for
+ * 1 + t[b][j]*i, the product of the u_(b,i)^(+-1) scaled to real part 1; the inverse of an entry
+ * is its conjugate (again up to an F_p factor). */
 struct mcxi_comb2 {
-    mcxi_fp2 t[MCXI_COMB_V][MCXI_COMB_N + 1];
+    mcxi_fp t[MCXI_COMB_V][MCXI_COMB_N];
 };
+
+/* Constant-time table scans, narrowest to widest; the widest the CPU has is used. Tests only:
+ * mcxi_ec_set_scan(level) switches (-1: the best), returns the previous level or -1 if level is
+ * not available. Not thread safe. */
+enum { MCXI_SCAN_SSE2 = 0, MCXI_SCAN_AVX2 = 1, MCXI_SCAN_AVX512 = 2 };
+int mcxi_ec_set_scan(int level);
 
 /* The RFC 6509 parameter-set-1 constants (Montgomery form). */
 const mcxi_eca *mcxi_sakke_P(void);
@@ -57,24 +65,28 @@ uint64_t mcxi_ec_to_affine(mcxi_eca *r, const mcxi_ecj *p);
 /* 1 if a lies on E */
 uint64_t mcxi_ec_on_curve(const mcxi_eca *a);
 
-/* Batch inversion (Montgomery's trick, one Fermat inversion): out[i] = in[i]^-1; in and out may be
+/* Batch inversion (Montgomery's trick, one inversion): out[i] = in[i]^-1; in and out may be
  * the same array; any zero input makes all outputs zero. scratch holds n elements. */
 void mcxi_fp_batch_inv(mcxi_fp *out, const mcxi_fp *in, size_t n, mcxi_fp *scratch);
 
 /* Build the comb table of a public base point (B on E, in the order-q group). */
 mcx_err mcxi_comb_build(struct mcxi_comb *c, const mcxi_eca *base);
-/* Build the comb table of powers of u in F_p^2. */
-void mcxi_comb2_build(struct mcxi_comb2 *c, const mcxi_fp2 *u);
+/* Build the comb table of powers of u in F_p^2 (u of order q in PF_p). MCX_ERR_INTERNAL if an
+ * entry has real part 0 (never for the fixed g; the table could not be scaled). */
+mcx_err mcxi_comb2_build(struct mcxi_comb2 *c, const mcxi_fp2 *u);
 
 /*
  * r = [k1]B1 + [k2]B2 (or just [k1]B1 when c2 is NULL) for B1, B2 of order q and scalars
- * k < 2^1024 as plain limbs, constant time in k1, k2. Returns 1 if the result is the point at
- * infinity. Exceptional additions cannot occur within one base (see sakke_ec.c); between the two
- * bases they would need a linear relation between B1 and B2 known in advance (negligible).
+ * 1 <= k < q as plain limbs (0 has no odd-digit recoding: callers handle a public 0 and refuse
+ * a secret one), constant time in k1, k2. Returns 1 if r is the point at infinity
+ * (Z = 0). The result is never a wrong point: an exceptional addition (see sakke_ec.c; it needs
+ * a sum of >= 320 signed digits of k to hit a multiple of q, or a linear relation between B1 and
+ * B2) makes Z = 0 from there on, so it is reported as the point at infinity.
  */
 uint64_t mcxi_comb_mul(mcxi_ecj *r, const struct mcxi_comb *c1, const uint64_t k1[16],
                        const struct mcxi_comb *c2, const uint64_t k2[16]);
-/* r = u^k in F_p^2 from u's comb table, constant time in k. */
+/* r = u^k in F_p^2 up to an F_p factor (exact in PF_p) from u's comb table, for 1 <= k < q,
+ * constant time in k. */
 void mcxi_comb2_pow(mcxi_fp2 *r, const struct mcxi_comb2 *c, const uint64_t k[16]);
 
 /* Variable-time [k]A for public A and k (validation of received public points only). */

@@ -1,7 +1,8 @@
 /*
  * test_fp1024 — the fixed-width Montgomery arithmetic (mod p and mod q) and F_p^2 against OpenSSL
- * BN as the oracle, for thousands of random inputs and the edge values 0, 1, m-1; and the
- * RFC 6509 constants (p, q, P, g) as compiled in.
+ * BN as the oracle, for thousands of random inputs and the edge values 0, 1, m-1, under every
+ * multiplication backend the CPU has (portable, BMI2/ADX, AVX-512 IFMA); and the RFC 6509
+ * constants (p, q, P, g) as compiled in.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,6 +106,24 @@ static void check_mod(const struct mcxi_mod *mod, const char *mhex)
     assert_non_null(BN_mod_inverse(Rinv, R, m, ctx));
     uint64_t m0 = mod->m[0] * mod->m0inv;
     assert_true(m0 == (uint64_t)-1); /* m * m0inv = -1 mod 2^64 */
+    /* the first operand may be any value below R = 2^1024 (mcxi_mod_to_mont relies on it), the
+     * largest ones included */
+    for (int i = 0; i < 300; i++) {
+        uint64_t al[16], bl[16], rl[16];
+        if (i < 2) {
+            BN_copy(a, R);
+            BN_sub_word(a, 1);
+        } else {
+            assert_true(BN_rand(a, 1024, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1);
+        }
+        rand_below(b, m, i == 0 ? 2 : i + 3);
+        bn_to_limbs(al, a);
+        bn_to_limbs(bl, b);
+        mcxi_mod_mul(rl, al, bl, mod);
+        BN_mod_mul(e, a, b, m, ctx);
+        BN_mod_mul(e, e, Rinv, m, ctx);
+        assert_limbs_bn(rl, e);
+    }
     for (int i = 0; i < ITER; i++) {
         uint64_t al[16], bl[16], rl[16];
         rand_below(a, m, i);
@@ -170,16 +189,41 @@ static void check_mod(const struct mcxi_mod *mod, const char *mhex)
     BN_CTX_free(ctx);
 }
 
+/* Run f under every Montgomery-multiplication backend this CPU has (portable, BMI2/ADX, AVX-512
+ * IFMA), then go back to the best one. */
+static void each_backend(void (*f)(void))
+{
+    static const char *const names[] = {"portable", "BMI2/ADX", "AVX-512 IFMA"};
+    for (int b = MCXI_FP_PORTABLE; b <= MCXI_FP_IFMA; b++) {
+        if (mcxi_fp_set_backend(b) < 0) {
+            print_message("fp1024 backend %s: not on this CPU, skipped\n", names[b]);
+            continue;
+        }
+        f();
+    }
+    assert_true(mcxi_fp_set_backend(-1) >= 0);
+}
+
+static void mod_p(void)
+{
+    check_mod(&mcxi_mod_p, P_HEX);
+}
+
+static void mod_q(void)
+{
+    check_mod(&mcxi_mod_q, Q_HEX);
+}
+
 static void test_mod_p(void **state)
 {
     (void)state;
-    check_mod(&mcxi_mod_p, P_HEX);
+    each_backend(mod_p);
 }
 
 static void test_mod_q(void **state)
 {
     (void)state;
-    check_mod(&mcxi_mod_q, Q_HEX);
+    each_backend(mod_q);
 }
 
 static void test_fp_bytes(void **state)
@@ -214,9 +258,16 @@ static void rand_fp(mcxi_fp *a, BIGNUM *bn, const BIGNUM *p)
     assert_int_equal(mcxi_fp_from_bytes(a, buf), 1);
 }
 
+static void fp2_vs_bn(void);
+
 static void test_fp2(void **state)
 {
     (void)state;
+    each_backend(fp2_vs_bn);
+}
+
+static void fp2_vs_bn(void)
+{
     BN_CTX *ctx = BN_CTX_new();
     BIGNUM *p = hex_bn(P_HEX);
     BIGNUM *xa = BN_new(), *xb = BN_new(), *ya = BN_new(), *yb = BN_new();

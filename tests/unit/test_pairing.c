@@ -2,7 +2,8 @@
  * test_pairing — the Tate-Lichtenbaum pairing of RFC 6508 §3.2 in PF_p representation:
  * <P, P> = g (RFC 6509 App. A), bilinearity <[a]P, [b]P> = g^(ab), the symmetry that decapsulation
  * relies on (precomputed lines of K evaluated at R == plain pairing walking R, evaluated at K),
- * curve-arithmetic sanity (comb vs variable-time multiplication), and the subgroup check of Z.
+ * curve-arithmetic sanity (signed comb vs variable-time multiplication, the F_p^2 comb vs
+ * square-and-multiply), and the subgroup check of Z.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,17 +91,21 @@ static void test_bilinear_and_symmetric(void **state)
     free(L);
 }
 
-static void test_comb_vs_vartime(void **state)
+static void comb_vs_vartime(void)
 {
-    (void)state;
-    for (int i = 0; i < 4; i++) {
+    /* random scalars of both parities (an even k is recoded as q - k), and the edges 1, 2,
+     * q - 2, q - 1 */
+    for (int i = 0; i < 24; i++) {
         uint64_t k[16];
         mcxi_ecj t;
         mcxi_eca a1, a2;
         rand_scalar(k);
-        if (i == 0) {
+        if (i < 4) {
+            static const uint64_t small[16] = {0};
             memset(k, 0, sizeof k);
-            k[0] = 1;
+            k[0] = 1 + (uint64_t)(i & 1);
+            if (i >= 2)
+                mcxi_mod_sub(k, small, k, &mcxi_mod_q);
         }
         mul_P(&a1, k);
         mcxi_ec_mul_vartime(&t, mcxi_sakke_P(), k);
@@ -111,8 +116,6 @@ static void test_comb_vs_vartime(void **state)
     mcxi_ecj t;
     mcxi_ec_mul_vartime(&t, mcxi_sakke_P(), mcxi_mod_q.m);
     assert_int_equal(mcxi_fp_is_zero(&t.z), 1);
-    uint64_t zero[16] = {0};
-    assert_int_equal(mcxi_comb_mul(&t, mcxi_sakke_P_comb(), zero, NULL, NULL), 1);
     /* two-base comb: [a]P + [b]P == [a+b]P */
     uint64_t a[16], b[16], s[16];
     mcxi_eca x1, x2;
@@ -130,6 +133,63 @@ static void test_comb_vs_vartime(void **state)
     assert_int_equal(mcxi_ec_to_affine(&x2, &t), 0);
     assert_int_equal(mcxi_fp_eq(&x1.x, &x2.x) & mcxi_fp_eq(&x1.y, &x2.y), 1);
     free(pc);
+}
+
+/* The comb tests under every table scan (SSE2, AVX2, AVX-512) and field backend (portable,
+ * BMI2/ADX, AVX-512 IFMA) the CPU has. */
+static void each_variant(void (*f)(void))
+{
+    for (int scan = MCXI_SCAN_SSE2; scan <= MCXI_SCAN_AVX512; scan++) {
+        if (mcxi_ec_set_scan(scan) < 0)
+            continue;
+        for (int fp = MCXI_FP_PORTABLE; fp <= MCXI_FP_IFMA; fp++)
+            if (mcxi_fp_set_backend(fp) >= 0)
+                f();
+    }
+    assert_true(mcxi_ec_set_scan(-1) >= 0);
+    assert_true(mcxi_fp_set_backend(-1) >= 0);
+}
+
+static void test_comb_vs_vartime(void **state)
+{
+    (void)state;
+    each_variant(comb_vs_vartime);
+}
+
+/* g^k from the signed F_p^2 comb equals square-and-multiply of u = 1 + g i, in PF_p. */
+static void comb2_vs_square_multiply(void)
+{
+    mcxi_fp2 u;
+    mcxi_fp_set_one(&u.a);
+    u.b = *mcxi_sakke_g();
+    for (int i = 0; i < 12; i++) {
+        uint64_t k[16];
+        rand_scalar(k);
+        if (i < 2) {
+            memset(k, 0, sizeof k);
+            k[0] = 1 + (uint64_t)i;
+        }
+        mcxi_fp2 x, y;
+        mcxi_comb2_pow(&x, mcxi_sakke_g_comb(), k);
+        mcxi_fp2_set_one(&y);
+        for (int bit = 1023; bit >= 0; bit--) {
+            mcxi_fp2_sqr(&y, &y);
+            if ((k[bit >> 6] >> (bit & 63)) & 1)
+                mcxi_fp2_mul(&y, &y, &u);
+        }
+        /* equal up to an F_p factor: x.b * y.a == y.b * x.a */
+        mcxi_fp l, r;
+        mcxi_fp_mul(&l, &x.b, &y.a);
+        mcxi_fp_mul(&r, &y.b, &x.a);
+        assert_int_equal(mcxi_fp_eq(&l, &r), 1);
+        assert_int_equal(mcxi_fp_is_zero(&x.a), 0);
+    }
+}
+
+static void test_comb2_vs_square_multiply(void **state)
+{
+    (void)state;
+    each_variant(comb2_vs_square_multiply);
 }
 
 static void test_subgroup_check(void **state)
@@ -159,9 +219,8 @@ static void test_subgroup_check(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_PP_is_g),
-        cmocka_unit_test(test_bilinear_and_symmetric),
-        cmocka_unit_test(test_comb_vs_vartime),
+        cmocka_unit_test(test_PP_is_g),         cmocka_unit_test(test_bilinear_and_symmetric),
+        cmocka_unit_test(test_comb_vs_vartime), cmocka_unit_test(test_comb2_vs_square_multiply),
         cmocka_unit_test(test_subgroup_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
