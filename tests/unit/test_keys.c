@@ -1,9 +1,9 @@
 /*
  * Key-hierarchy tests (src/keys/keys.c): GUK-ID and SRTP master key/salt against the Streamwide and
  * Etherstack interop vectors, the digest §8.3 chain down to the MKI and the §3.3 PCK keys of both
- * call directions (each with negative siblings), DPCK and the Streamwide key-parameter payload (open, and seal
- * reproducing it byte for byte), signalling keys against an independent HMAC computation, MKI
- * layout, and key-parameter codec round trips and malformed inputs.
+ * call directions (each with negative siblings), DPCK and the Streamwide key-parameter payload
+ * (open, and seal reproducing it byte for byte), signalling keys against an independent HMAC
+ * computation, MKI layout, and key-parameter codec round trips and malformed inputs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -258,9 +258,12 @@ static void test_mki(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_guk_id),          cmocka_unit_test(test_srtp_master),
-        cmocka_unit_test(test_dpck_and_params), cmocka_unit_test(test_params_roundtrip),
-        cmocka_unit_test(test_signalling_keys), cmocka_unit_test(test_mki),
+        cmocka_unit_test(test_guk_id),
+        cmocka_unit_test(test_srtp_master),
+        cmocka_unit_test(test_dpck_and_params),
+        cmocka_unit_test(test_params_roundtrip),
+        cmocka_unit_test(test_signalling_keys),
+        cmocka_unit_test(test_mki),
         cmocka_unit_test(test_chain_and_directions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
