@@ -89,6 +89,28 @@ static mcx_err mac(const struct env_keys *k, const uint8_t *in, size_t len, uint
     return MCX_OK;
 }
 
+mcx_err mcxi_gsk_crypt(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
+                       uint64_t t, const uint8_t *in, size_t len, uint8_t *out)
+{
+    struct env_keys k;
+    mcx_err rc = env_derive(gmk, csb, rand, rand_len, &k);
+    if (rc == MCX_OK)
+        rc = aes_cm(&k, csb, t, in, len, out);
+    mcx_wipe(&k, sizeof k);
+    return rc;
+}
+
+mcx_err mcxi_gsk_mac(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
+                     const uint8_t *msg, size_t len, uint8_t out[32])
+{
+    struct env_keys k;
+    mcx_err rc = env_derive(gmk, csb, rand, rand_len, &k);
+    if (rc == MCX_OK)
+        rc = mac(&k, msg, len, out);
+    mcx_wipe(&k, sizeof k);
+    return rc;
+}
+
 mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t *out_len,
                        struct mcx_gsk_result *res)
 {

@@ -55,6 +55,13 @@ mcx_err mcxi_check_time_window(uint32_t window, uint64_t t_ntp, int64_t now);
  * MCX_ERR_MIKEY_REPLAY_FULL if the cache holds only entries that may still match. */
 mcx_err mcxi_mikey_replay(mcx_mikey_ctx *ctx, const uint8_t *rand, size_t rand_len, uint64_t t_ntp,
                           uint64_t now_ntp);
+/* GSK messages (mikey_gsk.c, docs/gsk-format.md): with the envelope keys of `gmk` for this CSB ID
+ * and RAND, AES-CM of in[0, len) into out for T (its own inverse), and the KEMAC MAC of
+ * msg[0, len). Internal: for the keyed fuzz harness. */
+mcx_err mcxi_gsk_crypt(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
+                       uint64_t t, const uint8_t *in, size_t len, uint8_t *out);
+mcx_err mcxi_gsk_mac(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
+                     const uint8_t *msg, size_t len, uint8_t out[32]);
 /* Unix seconds -> NTP seconds; MCX_ERR_ARG when out of the 32-bit NTP era 0. */
 mcx_err mcxi_unix_to_ntp(int64_t now, uint64_t *ntp_sec);
 
