@@ -48,11 +48,6 @@ static int policy(void *arg, const char *uri, const uint8_t uid[32])
     return strcmp(uri, "sip:bob@streamwide.com") != 0;
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct mcx_mikey_msg m;
@@ -94,17 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         for (size_t i = 0; i < m.n && have_gsk; i++) {
             struct mcx_mikey_payload *p = &m.p[i];
-            if (p->type != MCX_MIKEY_PT_GEXT || p->u.gext.type != MCX_MIKEY_GEXT_KEY_PARAMS ||
-                p->u.gext.data.len < 35 + 16)
-                continue;
-            const uint8_t *h = p->u.gext.data.p;
-            struct mcx_key_params kp;
-            uint64_t date = 0;
-            for (int k = 1; k <= 5; k++)
-                date = (date << 8) | h[k];
             size_t sl = sizeof sealed;
-            if (mcx_key_params_decode(h + 35, p->u.gext.data.len - 35 - 16, &kp) == MCX_OK &&
-                mcx_key_params_seal(gsk, get32(h + 28), &kp, date, h + 12, sealed, &sl) == MCX_OK) {
+            if (p->type != MCX_MIKEY_PT_GEXT || p->u.gext.type != MCX_MIKEY_GEXT_KEY_PARAMS)
+                continue;
+            if (sw_seal_params(gsk, &p->u.gext.data, sealed, &sl)) {
                 p->u.gext.data.p = sealed;
                 p->u.gext.data.len = sl;
             }

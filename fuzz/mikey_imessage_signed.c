@@ -24,11 +24,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint32_t get32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
 static void check(mcx_mikey_ctx *ctx, const uint8_t *msg, size_t len, int self, int64_t now)
 {
     static const struct mcx_mikey_result zero;
@@ -79,23 +74,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             have_key = mcx_sakke_decapsulate(ctx->ks[0].rsk, p->u.gext.data.p + 5, key) == MCX_OK;
     }
     /* General Extension 7: header (35) | plaintext | tag space (16) -> the sealed payload */
-    for (size_t i = 0; i < m.n; i++) {
+    for (size_t i = 0; i < m.n && have_key; i++) {
         struct mcx_mikey_payload *p = &m.p[i];
-        if (p->type != MCX_MIKEY_PT_GEXT || p->u.gext.type != MCX_MIKEY_GEXT_KEY_PARAMS ||
-            p->u.gext.data.len < 35 + 16)
-            continue;
-        const uint8_t *h = p->u.gext.data.p;
-        struct mcx_key_params kp;
-        if (mcx_key_params_decode(h + 35, p->u.gext.data.len - 35 - 16, &kp) != MCX_OK || !have_key)
-            continue; /* left as it is: it will not open */
-        uint64_t date = 0;
-        for (int k = 1; k <= 5; k++)
-            date = (date << 8) | h[k];
         size_t sl = sizeof sealed[i];
-        if (mcx_key_params_seal(key, get32(h + 28), &kp, date, h + 12, sealed[i], &sl) != MCX_OK)
-            continue; /* e.g. more group IDs than the encoder writes */
-        p->u.gext.data.p = sealed[i];
-        p->u.gext.data.len = sl;
+        if (p->type == MCX_MIKEY_PT_GEXT && p->u.gext.type == MCX_MIKEY_GEXT_KEY_PARAMS &&
+            sw_seal_params(key, &p->u.gext.data, sealed[i], &sl)) {
+            p->u.gext.data.p = sealed[i];
+            p->u.gext.data.len = sl;
+        }
     }
     mcx_wipe(key, sizeof key);
     size_t ol = sizeof out;

@@ -268,6 +268,14 @@ static const uint8_t GMK[16] = {0x07, 0xd1, 0xa1, 0x67, 0x7a, 0xc3, 0x6d, 0x8e,
                                 0x81, 0x62, 0x04, 0x84, 0x68, 0x9b, 0x3c, 0x2d};
 #define GMK_ID 0x0df9bc39u
 
+/* The table holding the example GMK, without validity. */
+static void table_init(struct table *t)
+{
+    memset(t, 0, sizeof *t);
+    memcpy(t->gmk, GMK, 16);
+    t->id = GMK_ID;
+}
+
 static struct mcx_gsk_process_args open_args(struct table *t, int64_t now)
 {
     struct mcx_gsk_process_args pa;
@@ -326,9 +334,7 @@ static void test_validity(void **state)
 {
     (void)state;
     struct table t;
-    memset(&t, 0, sizeof t);
-    memcpy(t.gmk, GMK, 16);
-    t.id = GMK_ID;
+    table_init(&t);
     uint8_t m[512], bad[512];
     struct mcx_gsk_result cr, r;
     const int64_t t0 = SW_NOW;
@@ -440,9 +446,7 @@ static void test_long_rand(void **state)
 {
     (void)state;
     struct table t;
-    memset(&t, 0, sizeof t);
-    memcpy(t.gmk, GMK, 16);
-    t.id = GMK_ID;
+    table_init(&t);
     uint8_t rand[40], m[512];
     for (size_t i = 0; i < sizeof rand; i++)
         rand[i] = (uint8_t)(3 * i + 1);

@@ -493,6 +493,28 @@ static mcx_mikey_ctx *kms_ctx(const struct test_kms *k, const char *uri)
     return c;
 }
 
+/* The fresh KMS with contexts for the GMS, Alice and Bob. */
+struct fixture {
+    struct test_kms k;
+    mcx_mikey_ctx *gms, *alice, *bob;
+};
+
+static void fixture_init(struct fixture *f)
+{
+    kms_init(&f->k);
+    f->gms = kms_ctx(&f->k, "sip:gms@test.example");
+    f->alice = kms_ctx(&f->k, "sip:alice@test.example");
+    f->bob = kms_ctx(&f->k, "sip:bob@test.example");
+}
+
+static void fixture_free(struct fixture *f)
+{
+    mcx_mikey_ctx_free(f->gms);
+    mcx_mikey_ctx_free(f->alice);
+    mcx_mikey_ctx_free(f->bob);
+    mcx_wipe(f, sizeof *f);
+}
+
 static void base_args(struct mcx_mikey_create_args *a, enum mcx_purpose p, const char *to,
                       int64_t now)
 {
@@ -523,10 +545,10 @@ static size_t create(mcx_mikey_ctx *from, const struct mcx_mikey_create_args *a,
 static void test_key_period_binding(void **state)
 {
     (void)state;
-    struct test_kms k;
-    kms_init(&k);
-    mcx_mikey_ctx *gms = kms_ctx(&k, "sip:gms@test.example");
-    mcx_mikey_ctx *alice = kms_ctx(&k, "sip:alice@test.example");
+    struct fixture f;
+    fixture_init(&f);
+    struct test_kms k = f.k;
+    mcx_mikey_ctx *gms = f.gms, *alice = f.alice;
     struct mcx_mikey_create_args a;
     uint8_t msg[MCX_MIKEY_MAX_MSG], bad[MCX_MIKEY_MAX_MSG];
     base_args(&a, MCX_PURPOSE_GMK, "sip:alice@test.example", k.base - 100);
@@ -552,21 +574,19 @@ static void test_key_period_binding(void **state)
     mcx_wipe(&old_key, sizeof old_key);
     mcx_wipe(&new_key, sizeof new_key);
     mcx_wipe(&k, sizeof k);
-    mcx_mikey_ctx_free(gms);
-    mcx_mikey_ctx_free(alice);
+    fixture_free(&f);
 }
 
 /* Digest §5.12 step 7: key parameters are enforced on receive. */
 static void test_key_params_enforced(void **state)
 {
     (void)state;
-    struct test_kms k;
-    kms_init(&k);
-    mcx_mikey_ctx *gms = kms_ctx(&k, "sip:gms@test.example");
-    mcx_mikey_ctx *alice = kms_ctx(&k, "sip:alice@test.example");
+    struct fixture f;
+    fixture_init(&f);
+    mcx_mikey_ctx *gms = f.gms, *alice = f.alice;
     struct mcx_mikey_create_args a;
     uint8_t msg[MCX_MIKEY_MAX_MSG];
-    int64_t now = k.base + 10;
+    int64_t now = f.k.base + 10;
     uint64_t ntp = (uint64_t)(now + (int64_t)MCX_NTP_UNIX_OFFSET);
     base_args(&a, MCX_PURPOSE_GMK, "sip:alice@test.example", now);
     a.include_params = 1;
@@ -604,24 +624,21 @@ static void test_key_params_enforced(void **state)
     assert_int_equal(mcx_mikey_process(alice, msg, l, MCX_PURPOSE_GMK, now, &r), MCX_OK);
     assert_int_equal(r.pending, 0);
     mcx_wipe(&r, sizeof r);
-    mcx_wipe(&k, sizeof k);
-    mcx_mikey_ctx_free(gms);
-    mcx_mikey_ctx_free(alice);
+    fixture_free(&f);
 }
 
 /* The replay cache never forgets a (RAND, T) that could still be accepted. */
 static void test_replay_window(void **state)
 {
     (void)state;
-    struct test_kms k;
-    kms_init(&k);
-    mcx_mikey_ctx *bob = kms_ctx(&k, "sip:bob@test.example");
-    mcx_mikey_ctx *alice = kms_ctx(&k, "sip:alice@test.example");
+    struct fixture f;
+    fixture_init(&f);
+    mcx_mikey_ctx *bob = f.bob, *alice = f.alice;
     assert_int_equal(mcx_mikey_ctx_set_replay_capacity(bob, 2), MCX_OK);
     struct mcx_mikey_create_args a;
     uint8_t m1[MCX_MIKEY_MAX_MSG], m2[MCX_MIKEY_MAX_MSG], m3[MCX_MIKEY_MAX_MSG],
         m4[MCX_MIKEY_MAX_MSG];
-    int64_t t0 = k.base + 100;
+    int64_t t0 = f.k.base + 100;
     base_args(&a, MCX_PURPOSE_PCK, "sip:bob@test.example", t0);
     size_t l1 = create(alice, &a, m1, sizeof m1), l2 = create(alice, &a, m2, sizeof m2),
            l3 = create(alice, &a, m3, sizeof m3);
@@ -646,21 +663,18 @@ static void test_replay_window(void **state)
     l1 = create(alice, &a, m1, sizeof m1);
     expect_ok(bob, m1, l1, MCX_PURPOSE_PCK, t0 + 302);
     expect_fail(bob, m4, l4, MCX_PURPOSE_PCK, t0 + 303, MCX_ERR_MIKEY_REPLAY);
-    mcx_wipe(&k, sizeof k);
-    mcx_mikey_ctx_free(alice);
-    mcx_mikey_ctx_free(bob);
+    fixture_free(&f);
 }
 
 /* TS 33.180 E.5: the initiator's other device recovers the key from SAKKE-to-self. */
 static void test_sakke_to_self(void **state)
 {
     (void)state;
-    struct test_kms k;
-    kms_init(&k);
-    mcx_mikey_ctx *alice = kms_ctx(&k, "sip:alice@test.example");
+    struct fixture f;
+    fixture_init(&f);
+    struct test_kms k = f.k;
+    mcx_mikey_ctx *alice = f.alice, *bob = f.bob, *gms = f.gms;
     mcx_mikey_ctx *alice2 = kms_ctx(&k, "sip:alice@test.example"); /* her second device */
-    mcx_mikey_ctx *bob = kms_ctx(&k, "sip:bob@test.example");
-    mcx_mikey_ctx *gms = kms_ctx(&k, "sip:gms@test.example");
     struct mcx_mikey_create_args a;
     struct mcx_mikey_result cr, r;
     uint8_t msg[MCX_MIKEY_MAX_MSG];
@@ -729,12 +743,10 @@ static void test_sakke_to_self(void **state)
                      MCX_ERR_MIKEY_IDENTITY);
     mcx_wipe(&cr, sizeof cr);
     mcx_wipe(&r, sizeof r);
-    mcx_wipe(&k, sizeof k);
-    mcx_mikey_ctx_free(alice);
     mcx_mikey_ctx_free(alice2);
-    mcx_mikey_ctx_free(bob);
-    mcx_mikey_ctx_free(gms);
     mcx_mikey_ctx_free(gms2);
+    mcx_wipe(&k, sizeof k);
+    fixture_free(&f);
 }
 
 static void test_bad_keysets(void **state)
