@@ -10,14 +10,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static mcx_err lookup(void *arg, uint32_t id, uint8_t gmk[16])
+static mcx_err lookup(void *arg, uint32_t id, struct mcx_gsk_gmk *gmk)
 {
     static const uint8_t k[16] = {0x07, 0xd1, 0xa1, 0x67, 0x7a, 0xc3, 0x6d, 0x8e,
                                   0x81, 0x62, 0x04, 0x84, 0x68, 0x9b, 0x3c, 0x2d};
     (void)arg;
     if (id != 0x0df9bc39)
         return MCX_ERR_NOT_FOUND;
-    memcpy(gmk, k, 16);
+    memset(gmk, 0, sizeof *gmk);
+    memcpy(gmk->key, k, 16);
     return MCX_OK;
 }
 

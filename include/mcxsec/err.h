@@ -51,6 +51,9 @@ typedef enum mcx_err {
     MCX_ERR_MIKEY_PURPOSE = 45,  /**< the key's purpose tag is not what the caller expects */
     MCX_ERR_MIKEY_PARAMS = 46,   /**< the key-parameter payload is malformed or inconsistent */
     MCX_ERR_MIKEY_SIGNER = 47,   /**< the signer is not acceptable for this message */
+    MCX_ERR_MIKEY_EXPIRED = 48,  /**< the key's expiry time (key parameters) has passed */
+    MCX_ERR_MIKEY_NOT_ACTIVE = 49, /**< the key's activation time (key parameters) is ahead */
+    MCX_ERR_MIKEY_REPLAY_FULL = 50, /**< the replay cache holds only entries still in the window */
     /* KMS / services (70..99) */
     MCX_ERR_AUTH = 70,      /**< the requester is not authenticated */
     MCX_ERR_FORBIDDEN = 71, /**< the requester may not have this */

@@ -184,19 +184,46 @@ struct mcx_mikey_layout {
 
 /**
  * Decode a message. Strict: every length is checked against the remaining input and a protocol
- * maximum; version must be 1; unknown payload types, unknown CS map types, a SIGN that is not the
- * last octets of the message, a repeated T/RAND/KEMAC/V/SIGN and trailing octets are rejected with
- * MCX_ERR_DECODE (MCX_ERR_MIKEY_PAYLOAD for a repetition, MCX_ERR_LIMIT past the maxima above).
- * The result borrows `in`: it is valid only while `in` is. layout may be NULL.
+ * maximum; version must be 1; unknown payload types, unknown CS map types (even with #CS = 0),
+ * unknown IDR roles (outside 1..9), a SIGN that is not the last octets of the message, a repeated
+ * T/RAND/KEMAC/V/SIGN and trailing octets are rejected with MCX_ERR_DECODE (MCX_ERR_MIKEY_PAYLOAD
+ * for a repetition, MCX_ERR_LIMIT past the maxima above). The result borrows `in`: it is valid
+ * only while `in` is. layout may be NULL.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_decode(const uint8_t *in, size_t len,
                                                 struct mcx_mikey_msg *msg,
                                                 struct mcx_mikey_layout *layout);
 
+#define MCX_MIKEY_DECODE_IN_HDR (-1)   /**< payload_type of a failure inside the common header */
+#define MCX_MIKEY_DECODE_TRAILING (-2) /**< payload_type of octets after the last payload */
+
+/** Where and why a decode stopped (for dumps and logs; it never holds message octets). */
+struct mcx_mikey_decode_error {
+    size_t offset;         /**< octet offset of the field that could not be decoded */
+    size_t payload_offset; /**< first octet of the payload being decoded (0 for the HDR) */
+    int payload_type;      /**< its type (enum mcx_mikey_pt), or MCX_MIKEY_DECODE_IN_HDR /
+                                MCX_MIKEY_DECODE_TRAILING */
+    const char *reason;    /**< static English text ("RAND shorter than 16 octets"); NULL on
+                                success */
+};
+
+/**
+ * mcx_mikey_decode with the failure explained in *err (may be NULL). On an error msg->n payloads
+ * (those before the failing one) are fully decoded and usable, and msg->hdr is decoded unless
+ * err->payload_type is MCX_MIKEY_DECODE_IN_HDR; layout is written only on success.
+ */
+MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_decode_ex(const uint8_t *in, size_t len,
+                                                   struct mcx_mikey_msg *msg,
+                                                   struct mcx_mikey_layout *layout,
+                                                   struct mcx_mikey_decode_error *err);
+
 /**
  * Encode a message; the next-payload chain is generated from the order of msg->p. *out_len: in
  * capacity, out used (MCX_ERR_BUFFER_SMALL reports the need). For a byte-exact round trip of a
- * decoded message nothing needs to change. layout may be NULL.
+ * decoded message nothing needs to change. layout may be NULL. The encoder refuses everything the
+ * decoder would refuse (MCX_ERR_ARG for a field out of range, MCX_ERR_MIKEY_PAYLOAD for a repeated
+ * T/RAND/KEMAC/V/SIGN, MCX_ERR_LIMIT past MCX_MIKEY_MAX_MSG), so decode(encode(x)) == x whenever
+ * the encode succeeds.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_encode(const struct mcx_mikey_msg *msg, uint8_t *out,
                                                 size_t *out_len, struct mcx_mikey_layout *layout);
@@ -221,8 +248,18 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_keydata_encode(const struct mcx_mikey_k
 MCX_API const char *mcx_mikey_pt_name(unsigned type);
 MCX_API const char *mcx_mikey_role_name(unsigned role);
 MCX_API const char *mcx_purpose_name(unsigned purpose);
-/** Parse a purpose name ("gmk", "pck", "csk", "spk", "mkfc", "mscck", "musik"); -1 if unknown. */
+/**
+ * Parse a purpose name ("gmk", "pck", "csk", "spk", "mkfc", "mscck", "musik", and the aliases
+ * "msk" = musik (TR 33.880's Multicast Signalling Key), "csk-upload" and "csk-download" = csk:
+ * upload and key download carry the same tag and differ in who initiates); -1 if unknown.
+ */
 MCX_API int mcx_purpose_from_name(const char *name);
+/**
+ * The CS-ID a key of this purpose is used with (TS 33.180 Table E.1.3-1): GMK 4 (MCPTT group
+ * call), CSK 6 and MuSiK 7 (SRTCP protection for MCPTT); -1 for a purpose without a single CS-ID
+ * in the table (PCK: 0 or 1 per direction of the call; SPK, MKFC, MSCCK: none).
+ */
+MCX_API int mcx_purpose_cs_id(unsigned purpose);
 
 /* ============================ 2. MIKEY-SAKKE I_MESSAGE
  * ============================================ */
@@ -260,10 +297,28 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_add_keyset(mcx_mikey_ctx *ctx,
 /** Permit another KMS (an External certificate) as initiator/responder community. */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_add_kms(mcx_mikey_ctx *ctx,
                                                      const struct mcx_kms_cert *cert);
-/** Accepted clock skew |T - now| in seconds (default MCX_MIKEY_DEFAULT_WINDOW). */
+/**
+ * Accepted clock skew in seconds (default MCX_MIKEY_DEFAULT_WINDOW): |T - now| for I_MESSAGEs, and
+ * the tolerance applied to key activation and expiry times. Configure before use (not meant to be
+ * changed while other threads process messages on the context).
+ */
 MCX_API void mcx_mikey_ctx_set_window(mcx_mikey_ctx *ctx, uint32_t seconds);
-/** Replay-cache capacity (default MCX_MIKEY_DEFAULT_REPLAY; clears the cache). */
+/**
+ * Replay-cache capacity (default MCX_MIKEY_DEFAULT_REPLAY; clears the cache). The cache never
+ * forgets a (RAND, T) whose T could still be accepted: when it is full of such entries a new
+ * message is refused with MCX_ERR_MIKEY_REPLAY_FULL, so size it for the message rate times twice
+ * the window. Only when full does it forget entries, those whose T is more than the window older
+ * than the latest `now` of an accepted message; from then on a message with a T as old as those
+ * is refused as stale (MCX_ERR_MIKEY_TIME) even if the window is widened later, so a forgotten
+ * (RAND, T) is never accepted again.
+ */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_ctx_set_replay_capacity(mcx_mikey_ctx *ctx, size_t n);
+/**
+ * 1: accept keys whose key parameters give an activation time still ahead (a rekey delivered in
+ * advance, digest §2.4); they are returned with res->pending = 1 and must not be used before
+ * res->params.activation. 0 (default): such messages are refused with MCX_ERR_MIKEY_NOT_ACTIVE.
+ */
+MCX_API void mcx_mikey_ctx_set_accept_pending(mcx_mikey_ctx *ctx, int accept);
 
 /** What to create. Strings are borrowed for the call. */
 struct mcx_mikey_create_args {
@@ -297,6 +352,7 @@ struct mcx_mikey_result {
     uint8_t initiator_uid[32];
     int has_params;
     struct mcx_key_params params;
+    int pending; /**< 1: accepted before params.activation (mcx_mikey_ctx_set_accept_pending) */
 };
 
 /**
@@ -320,19 +376,42 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_create(mcx_mikey_ctx *ctx,
 
 /**
  * Process a received I_MESSAGE at time `now` (Unix seconds), expecting purpose `expect` (or
- * MCX_MIKEY_ANY_PURPOSE). Checks, in order: structure (payload set and order, data type 26, V 0,
- * T NTP-UTC), T within the window (MCX_ERR_MIKEY_TIME), IDRkmsr = home KMS and IDRkmsi permitted
- * (MCX_ERR_MIKEY_KMS), IDRr/IDRuidr = local identity for the key period of T
- * (MCX_ERR_MIKEY_IDENTITY; MCX_ERR_NOT_FOUND when no key set covers that period), ECCSI signature
- * of the IDRi identity (MCX_ERR_VERIFY), purpose tag of CSB-ID (MCX_ERR_MIKEY_PURPOSE), SAKKE
- * decapsulation with its re-encapsulation check (MCX_ERR_SAKKE_CHECK / MCX_ERR_VERIFY), key
- * parameters (MCX_ERR_MIKEY_PARAMS when they do not decrypt, do not parse or have another key
- * type), and finally (RAND, T) not seen before (MCX_ERR_MIKEY_REPLAY; recorded on success only).
+ * MCX_MIKEY_ANY_PURPOSE). Checks, in order:
+ *  1. structure: payload set and order, data type 26, V 0, T NTP-UTC (MCX_ERR_MIKEY_PAYLOAD), PRF
+ *     1 (MCX_ERR_UNSUPPORTED);
+ *  2. T within the window (MCX_ERR_MIKEY_TIME);
+ *  3. IDRkmsr = home KMS and IDRkmsi permitted (MCX_ERR_MIKEY_KMS);
+ *  4. a key set for the key period of T (MCX_ERR_NOT_FOUND) and IDRr/IDRuidr = that local
+ *     identity (MCX_ERR_MIKEY_IDENTITY);
+ *  5. ECCSI signature of the IDRi identity in the key period of T (MCX_ERR_VERIFY);
+ *  6. purpose tag of CSB-ID (MCX_ERR_MIKEY_PURPOSE);
+ *  7. SAKKE parameter set 1 and ID scheme 2 (MCX_ERR_UNSUPPORTED), decapsulation with its
+ *     re-encapsulation check (MCX_ERR_SAKKE_CHECK; point errors such as MCX_ERR_NOT_ON_CURVE for
+ *     an R that is not a valid point);
+ *  8. key parameters, when present (digest §5.12 step 7): they decrypt, parse and carry the key
+ *     type = purpose tag (MCX_ERR_MIKEY_PARAMS); status not revoked (MCX_ERR_REVOKED); now not
+ *     past expiry + window (MCX_ERR_MIKEY_EXPIRED); now not before activation - window
+ *     (MCX_ERR_MIKEY_NOT_ACTIVE, unless the context accepts pending keys);
+ *  9. (RAND, T) not seen before (MCX_ERR_MIKEY_REPLAY; MCX_ERR_MIKEY_REPLAY_FULL or
+ *     MCX_ERR_MIKEY_TIME as described at mcx_mikey_ctx_set_replay_capacity; recorded on success
+ *     only).
  * `res` is written only on MCX_OK; on every error it is wiped.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_process(mcx_mikey_ctx *ctx, const uint8_t *msg, size_t len,
                                                  int expect, int64_t now,
                                                  struct mcx_mikey_result *res);
+
+/**
+ * Process an I_MESSAGE sent BY the local identity, on another of its devices (TS 33.180 E.5,
+ * SAKKE-to-self): the same checks as mcx_mikey_process with the roles swapped — IDRkmsi must be
+ * the home KMS and IDRkmsr a permitted one, IDRi/IDRuidi must be the local identity, the signature
+ * is the local identity's own — and the key is taken from the SAKKE-to-self General Extension
+ * (type 6; MCX_ERR_MIKEY_PAYLOAD when absent). For a GMK the member's URI is needed to recover the
+ * GMK-ID from the GUK-ID, so IDRr must then be a URI (MCX_ERR_MIKEY_IDENTITY otherwise).
+ */
+MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_process_self(mcx_mikey_ctx *ctx, const uint8_t *msg,
+                                                      size_t len, int expect, int64_t now,
+                                                      struct mcx_mikey_result *res);
 
 /**
  * Identity-hiding post-check (TS 33.180 E.7): once the initiator's URI is learnt by other means
@@ -350,27 +429,48 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_mikey_check_initiator(const mcx_mikey_ctx *ct
 
 /** Signer policy for GSK messages: return 1 to accept the signer URI/UID, 0 to reject. */
 typedef int (*mcx_gsk_signer_policy)(void *arg, const char *signer_uri, const uint8_t uid[32]);
-/** GMK lookup for GSK messages: fill gmk for gmk_id and return MCX_OK, or MCX_ERR_NOT_FOUND. */
-typedef mcx_err (*mcx_gsk_gmk_lookup)(void *arg, uint32_t gmk_id, uint8_t gmk[16]);
+
+/** A GMK as a GSK receiver holds it: the key and, when known, its validity (from the key
+ *  parameters of the I_MESSAGE that delivered it). */
+struct mcx_gsk_gmk {
+    uint8_t key[16];
+    uint64_t activation; /**< NTP seconds; 0 = not limited */
+    uint64_t expiry;     /**< NTP seconds; 0 = not limited */
+};
+/** GMK lookup for GSK messages: fill *gmk for gmk_id and return MCX_OK, or MCX_ERR_NOT_FOUND. */
+typedef mcx_err (*mcx_gsk_gmk_lookup)(void *arg, uint32_t gmk_id, struct mcx_gsk_gmk *gmk);
+
+#define MCX_GSK_DEFAULT_MAX_LIFETIME 86400 /**< longest stated GSK validity accepted (seconds) */
 
 struct mcx_gsk_create_args {
     const uint8_t *gmk; /**< 16 octets */
     uint32_t gmk_id;
     const uint8_t *gsk;    /**< 16 octets, or NULL for a fresh random GSK */
     uint32_t gsk_id;       /**< the MKI carried with the GSK; 0 = random with the GMK purpose tag */
-    int64_t now;           /**< Unix seconds for T */
+    int64_t now;           /**< Unix seconds for T (the creation time) */
     mcx_mikey_ctx *signer; /**< NULL: unsigned; else the context's identity signs (SIGN payload) */
-    const uint8_t *rand; /**< 16 octets for reproducible test vectors; NULL = random (normal use) */
+    const uint8_t *rand;   /**< rand_len octets for reproducible test vectors; NULL = 16 random
+                                octets (normal use) */
+    size_t rand_len;       /**< 16..255 when rand is given (0 means 16) */
+    /** The GSK's stated validity (docs/gsk-format.md), NTP seconds: with expiry != 0 the message
+     *  carries a key-parameters extension so that the pre-generated or re-sent offer is accepted
+     *  until expiry; activation 0 = from T. expiry 0: no validity stated (accepted +-window). */
+    uint64_t activation;
+    uint64_t expiry;
 };
 
 struct mcx_gsk_result {
     uint8_t gsk[16];
     uint32_t gsk_id;
     uint32_t gmk_id;
-    uint8_t rand[16];
+    uint8_t rand[255]; /**< the whole RAND: an input of the SRTP master key derivation */
+    size_t rand_len;
     uint64_t t_ntp;
     int signed_msg; /**< 1 when a SIGN payload was present and verified */
     char signer_uri[MCX_URI_MAX];
+    uint64_t activation; /**< stated validity (NTP seconds), 0 when the message states none */
+    uint64_t expiry;
+    int pending; /**< 1: accepted before activation (accept_pending) */
 };
 
 /** Create a GSK message (docs/gsk-format.md). *out_len: in capacity, out used. res may be NULL. */
@@ -385,13 +485,23 @@ struct mcx_gsk_process_args {
     mcx_gsk_signer_policy policy; /**< NULL = accept any signer that verifies */
     void *policy_arg;
     int64_t now;
+    uint32_t window;       /**< clock skew (s); 0 = the verifier's window, else 300 */
+    uint32_t max_lifetime; /**< longest stated validity (expiry - T, s) accepted; 0 = 86400 */
+    int accept_pending;    /**< 1: accept an offer before its activation (res->pending) */
 };
 
 /**
- * Process a GSK message: structure, T window (MCX_ERR_MIKEY_TIME), GMK by CSB-ID (the lookup's
- * MCX_ERR_NOT_FOUND), the ECCSI signature when present (MCX_ERR_VERIFY; MCX_ERR_MIKEY_SIGNER when
- * the policy rejects the signer or a required signature is missing), the KEMAC MAC
- * (MCX_ERR_VERIFY), then decryption. res is written only on success and wiped otherwise.
+ * Process a GSK message (docs/gsk-format.md, "Receiver"): structure (MCX_ERR_MIKEY_PAYLOAD), T not
+ * ahead of now + window and, for a message without stated validity, not older than now - window
+ * (MCX_ERR_MIKEY_TIME); the ECCSI signature when present (MCX_ERR_VERIFY; MCX_ERR_MIKEY_SIGNER when
+ * the policy rejects the signer or a required signature is missing); the GMK by CSB-ID (the
+ * lookup's MCX_ERR_NOT_FOUND) and its validity (MCX_ERR_MIKEY_EXPIRED / MCX_ERR_MIKEY_NOT_ACTIVE);
+ * the KEMAC MAC (MCX_ERR_VERIFY); decryption and key data; then the stated validity: it opens
+ * and is consistent — expiry given, not before activation, at most max_lifetime after T, not past
+ * the GMK's expiry (MCX_ERR_MIKEY_PARAMS) —, the GSK is not revoked (MCX_ERR_REVOKED), now is not
+ * past expiry + window (MCX_ERR_MIKEY_EXPIRED) nor before activation - window
+ * (MCX_ERR_MIKEY_NOT_ACTIVE unless accept_pending). res is written only on success and wiped
+ * otherwise.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *args,
                                                const uint8_t *msg, size_t len,

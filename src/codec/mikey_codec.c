@@ -93,57 +93,100 @@ static void wr_bytes(struct wr *w, const struct mcx_mikey_bytes *b)
     w->off += b->len;
 }
 
+/* ---- decoder state: the cursor plus where and why decoding stopped
+ * -----------------------------------------------------------------------------------------------
+ */
+
+struct dec {
+    struct rd r;
+    struct mcx_mikey_decode_error *err; /* may be NULL */
+};
+
+/* Record a failure at octet `off` and return rc. `why` is a static string. */
+static mcx_err fail_at(struct dec *d, mcx_err rc, size_t off, const char *why)
+{
+    if (d->err != NULL) {
+        d->err->offset = off;
+        d->err->reason = why;
+    }
+    return rc;
+}
+
+/* A failure at the cursor (truncation: the read did not advance). */
+static mcx_err fail(struct dec *d, mcx_err rc, const char *why)
+{
+    return fail_at(d, rc, d->r.off, why);
+}
+
+#define NEED(call, why)                                                                            \
+    do {                                                                                           \
+        if (!(call))                                                                               \
+            return fail(d, MCX_ERR_DECODE, why);                                                   \
+    } while (0)
+
 /* ---- header
  * ---------------------------------------------------------------------------------------- */
 
-static mcx_err dec_hdr(struct rd *r, struct mcx_mikey_hdr *h, uint8_t *next)
+static int map_type_known(uint8_t t)
 {
+    return t == MCX_MIKEY_MAP_SRTP || t == MCX_MIKEY_MAP_EMPTY || t == MCX_MIKEY_MAP_GENERIC;
+}
+
+static mcx_err dec_hdr(struct dec *d, struct mcx_mikey_hdr *h, uint8_t *next)
+{
+    struct rd *r = &d->r;
     uint8_t vp;
-    if (!rd_u8(r, &h->version) || !rd_u8(r, &h->data_type) || !rd_u8(r, next) || !rd_u8(r, &vp) ||
-        !rd_u32(r, &h->csb_id) || !rd_u8(r, &h->n_cs) || !rd_u8(r, &h->map_type))
-        return MCX_ERR_DECODE;
+    NEED(rd_u8(r, &h->version), "truncated: HDR version");
     /* RFC 3830 §6.1: "version: ... MUST be set to 0x01" */
     if (h->version != 1)
-        return MCX_ERR_DECODE;
+        return fail_at(d, MCX_ERR_DECODE, 0, "HDR version is not 1");
+    NEED(rd_u8(r, &h->data_type), "truncated: HDR data type");
+    NEED(rd_u8(r, next), "truncated: HDR next payload");
+    NEED(rd_u8(r, &vp), "truncated: HDR V / PRF func");
+    NEED(rd_u32(r, &h->csb_id), "truncated: HDR CSB ID");
+    NEED(rd_u8(r, &h->n_cs), "truncated: HDR #CS");
+    NEED(rd_u8(r, &h->map_type), "truncated: HDR CS ID map type");
     h->v = vp >> 7;
     h->prf = vp & 0x7F;
     if (h->n_cs > MCX_MIKEY_MAX_CS)
-        return MCX_ERR_LIMIT;
+        return fail_at(d, MCX_ERR_LIMIT, 8, "more crypto sessions than supported (8)");
+    /* RFC 3830 §6.1: the map type says how to read the map info; an unknown one cannot be read */
+    if (!map_type_known(h->map_type))
+        return fail_at(d, MCX_ERR_DECODE, 9, "unknown CS ID map type");
     for (unsigned i = 0; i < h->n_cs; i++) {
         struct mcx_mikey_cs *cs = &h->cs[i];
         memset(cs, 0, sizeof *cs);
         if (h->map_type == MCX_MIKEY_MAP_SRTP) {
             cs->n_policies = 1;
-            if (!rd_u8(r, &cs->policies[0]) || !rd_u32(r, &cs->ssrc) || !rd_u32(r, &cs->roc))
-                return MCX_ERR_DECODE;
+            NEED(rd_u8(r, &cs->policies[0]) && rd_u32(r, &cs->ssrc) && rd_u32(r, &cs->roc),
+                 "truncated: SRTP-ID map info");
         } else if (h->map_type == MCX_MIKEY_MAP_GENERIC) {
             uint8_t sp, spi_len;
             uint16_t sd_len;
-            if (!rd_u8(r, &cs->cs_id) || !rd_u8(r, &cs->prot_type) || !rd_u8(r, &sp))
-                return MCX_ERR_DECODE;
+            NEED(rd_u8(r, &cs->cs_id) && rd_u8(r, &cs->prot_type) && rd_u8(r, &sp),
+                 "truncated: GENERIC-ID map info");
             cs->s_flag = sp >> 7;
             cs->n_policies = sp & 0x7F;
             if (cs->n_policies > MCX_MIKEY_MAX_POLICIES)
-                return MCX_ERR_LIMIT;
-            for (unsigned j = 0; j < cs->n_policies; j++) {
-                if (!rd_u8(r, &cs->policies[j]))
-                    return MCX_ERR_DECODE;
-            }
-            if (!rd_u16(r, &sd_len) || !rd_bytes(r, sd_len, &cs->session_data) ||
-                !rd_u8(r, &spi_len) || !rd_bytes(r, spi_len, &cs->spi))
-                return MCX_ERR_DECODE;
-        } else if (h->map_type == MCX_MIKEY_MAP_EMPTY) {
-            /* RFC 4738: the empty map carries no per-session information */
-        } else {
-            return MCX_ERR_DECODE;
+                return fail_at(d, MCX_ERR_LIMIT, r->off - 1,
+                               "more policies per crypto session than supported (8)");
+            for (unsigned j = 0; j < cs->n_policies; j++)
+                NEED(rd_u8(r, &cs->policies[j]), "truncated: GENERIC-ID policy numbers");
+            NEED(rd_u16(r, &sd_len), "truncated: GENERIC-ID session data length");
+            NEED(rd_bytes(r, sd_len, &cs->session_data), "truncated: GENERIC-ID session data");
+            NEED(rd_u8(r, &spi_len), "truncated: GENERIC-ID SPI length");
+            NEED(rd_bytes(r, spi_len, &cs->spi), "truncated: GENERIC-ID SPI");
         }
+        /* MCX_MIKEY_MAP_EMPTY (RFC 4738): the empty map carries no per-session information */
     }
     return MCX_OK;
 }
 
 static mcx_err enc_hdr(struct wr *w, const struct mcx_mikey_hdr *h, uint8_t next)
 {
-    if (h->n_cs > MCX_MIKEY_MAX_CS || h->prf > 0x7F || h->v > 1)
+    /* refuse what dec_hdr would refuse: version 1 only, a known map type even with #CS = 0 */
+    if (h->version != 1 || h->n_cs > MCX_MIKEY_MAX_CS || h->prf > 0x7F || h->v > 1 ||
+        !map_type_known(h->map_type))
         return MCX_ERR_ARG;
     wr_u8(w, h->version);
     wr_u8(w, h->data_type);
@@ -171,8 +214,6 @@ static mcx_err enc_hdr(struct wr *w, const struct mcx_mikey_hdr *h, uint8_t next
             wr_bytes(w, &cs->session_data);
             wr_u8(w, (unsigned)cs->spi.len);
             wr_bytes(w, &cs->spi);
-        } else if (h->map_type != MCX_MIKEY_MAP_EMPTY) {
-            return MCX_ERR_ARG;
         }
     }
     return MCX_OK;
@@ -210,9 +251,17 @@ static int sp_params_ok(const struct mcx_mikey_bytes *b)
     return 1;
 }
 
-/* Decode the body of payload `type` (the next-payload octet is returned in *next). */
-static mcx_err dec_payload(struct rd *r, uint8_t type, struct mcx_mikey_payload *pl, uint8_t *next)
+/* IDR roles defined by RFC 6043 §6.6 (1-5), RFC 6509 §4.4 (6, 7) and TS 33.180 E.7 (8, 9). A role
+ * outside the registry cannot be interpreted, so it is refused rather than passed on. */
+static int idr_role_known(uint8_t role)
 {
+    return role >= MCX_MIKEY_ROLE_I && role <= MCX_MIKEY_ROLE_UIDR;
+}
+
+/* Decode the body of payload `type` (the next-payload octet is returned in *next). */
+static mcx_err dec_payload(struct dec *d, uint8_t type, struct mcx_mikey_payload *pl, uint8_t *next)
+{
+    struct rd *r = &d->r;
     uint8_t a, b;
     uint16_t l16;
     uint32_t u32;
@@ -221,95 +270,101 @@ static mcx_err dec_payload(struct rd *r, uint8_t type, struct mcx_mikey_payload 
     *next = MCX_MIKEY_PT_LAST;
     if (type == MCX_MIKEY_PT_SIGN) {
         /* RFC 3830 §6.5: S type (4 bits) | Signature len (12 bits) | Signature; no next payload */
-        if (!rd_u16(r, &l16))
-            return MCX_ERR_DECODE;
+        NEED(rd_u16(r, &l16), "truncated: SIGN type / length");
         pl->u.sign.s_type = (uint8_t)(l16 >> 12);
-        if (!rd_bytes(r, l16 & 0x0FFF, &pl->u.sign.sig) || pl->u.sign.sig.len == 0)
-            return MCX_ERR_DECODE;
+        if ((l16 & 0x0FFF) == 0)
+            return fail_at(d, MCX_ERR_DECODE, r->off - 2, "SIGN with an empty signature");
+        NEED(rd_bytes(r, l16 & 0x0FFF, &pl->u.sign.sig), "truncated: SIGN signature");
         return MCX_OK;
     }
-    if (!rd_u8(r, next))
-        return MCX_ERR_DECODE;
+    NEED(rd_u8(r, next), "truncated: next payload");
     switch (type) {
     case MCX_MIKEY_PT_T:
-        if (!rd_u8(r, &pl->u.t.ts_type))
-            return MCX_ERR_DECODE;
+        NEED(rd_u8(r, &pl->u.t.ts_type), "truncated: T TS type");
         if (pl->u.t.ts_type <= 1) {
             uint32_t hi, lo;
-            if (!rd_u32(r, &hi) || !rd_u32(r, &lo))
-                return MCX_ERR_DECODE;
+            NEED(rd_u32(r, &hi) && rd_u32(r, &lo), "truncated: T NTP value");
             pl->u.t.value = ((uint64_t)hi << 32) | lo;
         } else if (pl->u.t.ts_type == 2) {
-            if (!rd_u32(r, &u32))
-                return MCX_ERR_DECODE;
+            NEED(rd_u32(r, &u32), "truncated: T COUNTER value");
             pl->u.t.value = u32;
         } else {
-            return MCX_ERR_DECODE;
+            return fail_at(d, MCX_ERR_DECODE, r->off - 1, "unknown T TS type");
         }
         return MCX_OK;
     case MCX_MIKEY_PT_RAND:
+        NEED(rd_u8(r, &a), "truncated: RAND length");
         /* RFC 3830 §6.11: "RAND ... MUST be at least 128 bits" */
-        if (!rd_u8(r, &a) || a < 16 || !rd_bytes(r, a, &pl->u.rand))
-            return MCX_ERR_DECODE;
+        if (a < 16)
+            return fail_at(d, MCX_ERR_DECODE, r->off - 1, "RAND shorter than 16 octets");
+        NEED(rd_bytes(r, a, &pl->u.rand), "truncated: RAND value");
         return MCX_OK;
     case MCX_MIKEY_PT_IDR:
     case MCX_MIKEY_PT_ID:
         if (type == MCX_MIKEY_PT_IDR) {
-            if (!rd_u8(r, &pl->u.idr.role))
-                return MCX_ERR_DECODE;
-            if (pl->u.idr.role == MCX_MIKEY_ROLE_ID)
-                return MCX_ERR_DECODE; /* role 0 is not defined for IDR */
+            NEED(rd_u8(r, &pl->u.idr.role), "truncated: IDR role");
+            if (!idr_role_known(pl->u.idr.role))
+                return fail_at(d, MCX_ERR_DECODE, r->off - 1, "unknown IDR role");
         }
-        if (!rd_u8(r, &pl->u.idr.id_type) || !rd_u16(r, &l16))
-            return MCX_ERR_DECODE;
+        NEED(rd_u8(r, &pl->u.idr.id_type), "truncated: ID type");
+        NEED(rd_u16(r, &l16), "truncated: ID length");
         if (l16 == 0)
-            return MCX_ERR_DECODE;
+            return fail_at(d, MCX_ERR_DECODE, r->off - 2, "empty identity");
         if (l16 > MCX_MIKEY_MAX_ID)
-            return MCX_ERR_LIMIT;
-        if (!rd_bytes(r, l16, &pl->u.idr.id))
-            return MCX_ERR_DECODE;
+            return fail_at(d, MCX_ERR_LIMIT, r->off - 2, "identity longer than 1024 octets");
+        NEED(rd_bytes(r, l16, &pl->u.idr.id), "truncated: ID data");
         return MCX_OK;
     case MCX_MIKEY_PT_SP:
-        if (!rd_u8(r, &pl->u.sp.policy_no) || !rd_u8(r, &pl->u.sp.prot_type) || !rd_u16(r, &l16) ||
-            !rd_bytes(r, l16, &pl->u.sp.params) || !sp_params_ok(&pl->u.sp.params))
-            return MCX_ERR_DECODE;
+        NEED(rd_u8(r, &pl->u.sp.policy_no) && rd_u8(r, &pl->u.sp.prot_type) && rd_u16(r, &l16),
+             "truncated: SP header");
+        NEED(rd_bytes(r, l16, &pl->u.sp.params), "truncated: SP policy parameters");
+        if (!sp_params_ok(&pl->u.sp.params))
+            return fail_at(d, MCX_ERR_DECODE, r->off - l16,
+                           "SP policy parameters are not whole type/length/value entries");
         return MCX_OK;
     case MCX_MIKEY_PT_SAKKE:
-        if (!rd_u8(r, &pl->u.sakke.params) || !rd_u8(r, &pl->u.sakke.id_scheme) ||
-            !rd_u16(r, &l16) || l16 == 0 || !rd_bytes(r, l16, &pl->u.sakke.data))
-            return MCX_ERR_DECODE;
+        NEED(rd_u8(r, &pl->u.sakke.params) && rd_u8(r, &pl->u.sakke.id_scheme) && rd_u16(r, &l16),
+             "truncated: SAKKE header");
+        if (l16 == 0)
+            return fail_at(d, MCX_ERR_DECODE, r->off - 2, "empty SAKKE data");
+        NEED(rd_bytes(r, l16, &pl->u.sakke.data), "truncated: SAKKE data");
         return MCX_OK;
     case MCX_MIKEY_PT_GEXT:
-        if (!rd_u8(r, &pl->u.gext.type) || !rd_u16(r, &l16))
-            return MCX_ERR_DECODE;
+        NEED(rd_u8(r, &pl->u.gext.type) && rd_u16(r, &l16), "truncated: General Extension header");
         if (l16 > MCX_MIKEY_MAX_GEXT)
-            return MCX_ERR_LIMIT;
-        if (!rd_bytes(r, l16, &pl->u.gext.data))
-            return MCX_ERR_DECODE;
+            return fail_at(d, MCX_ERR_LIMIT, r->off - 2,
+                           "General Extension longer than 2048 octets");
+        NEED(rd_bytes(r, l16, &pl->u.gext.data), "truncated: General Extension data");
         return MCX_OK;
     case MCX_MIKEY_PT_KEMAC: {
         size_t ml;
-        if (!rd_u8(r, &pl->u.kemac.encr_alg) || pl->u.kemac.encr_alg > MCX_MIKEY_ENCR_AES_KW_128 ||
-            !rd_u16(r, &l16) || !rd_bytes(r, l16, &pl->u.kemac.encr) ||
-            !rd_u8(r, &pl->u.kemac.mac_alg) || (ml = mac_len_of(pl->u.kemac.mac_alg)) == SIZE_MAX ||
-            !rd_bytes(r, ml, &pl->u.kemac.mac))
-            return MCX_ERR_DECODE;
+        NEED(rd_u8(r, &pl->u.kemac.encr_alg), "truncated: KEMAC encryption algorithm");
+        if (pl->u.kemac.encr_alg > MCX_MIKEY_ENCR_AES_KW_128)
+            return fail_at(d, MCX_ERR_DECODE, r->off - 1, "unknown KEMAC encryption algorithm");
+        NEED(rd_u16(r, &l16), "truncated: KEMAC encrypted data length");
+        NEED(rd_bytes(r, l16, &pl->u.kemac.encr), "truncated: KEMAC encrypted data");
+        NEED(rd_u8(r, &pl->u.kemac.mac_alg), "truncated: KEMAC MAC algorithm");
+        if ((ml = mac_len_of(pl->u.kemac.mac_alg)) == SIZE_MAX)
+            return fail_at(d, MCX_ERR_DECODE, r->off - 1, "unknown KEMAC MAC algorithm");
+        NEED(rd_bytes(r, ml, &pl->u.kemac.mac), "truncated: KEMAC MAC");
         return MCX_OK;
     }
     case MCX_MIKEY_PT_V: {
         size_t ml;
-        if (!rd_u8(r, &pl->u.v.mac_alg) || (ml = mac_len_of(pl->u.v.mac_alg)) == SIZE_MAX ||
-            !rd_bytes(r, ml, &pl->u.v.mac))
-            return MCX_ERR_DECODE;
+        NEED(rd_u8(r, &pl->u.v.mac_alg), "truncated: V MAC algorithm");
+        if ((ml = mac_len_of(pl->u.v.mac_alg)) == SIZE_MAX)
+            return fail_at(d, MCX_ERR_DECODE, r->off - 1, "unknown V MAC algorithm");
+        NEED(rd_bytes(r, ml, &pl->u.v.mac), "truncated: V MAC");
         return MCX_OK;
     }
     case MCX_MIKEY_PT_ERR:
-        if (!rd_u8(r, &pl->u.err.err_no) || !rd_u8(r, &a) || !rd_u8(r, &b) || a != 0 || b != 0)
-            return MCX_ERR_DECODE;
+        NEED(rd_u8(r, &pl->u.err.err_no) && rd_u8(r, &a) && rd_u8(r, &b), "truncated: ERR");
+        if (a != 0 || b != 0)
+            return fail_at(d, MCX_ERR_DECODE, r->off - 2, "ERR reserved octets are not zero");
         return MCX_OK;
     default:
         /* RFC 3830 §6: payload lengths depend on the type, so an unknown type cannot be skipped */
-        return MCX_ERR_DECODE;
+        return fail_at(d, MCX_ERR_DECODE, r->off - 1, "unknown payload type");
     }
 }
 
@@ -319,35 +374,45 @@ static int once_only(uint8_t type)
            type == MCX_MIKEY_PT_V || type == MCX_MIKEY_PT_SIGN;
 }
 
-mcx_err mcx_mikey_decode(const uint8_t *in, size_t len, struct mcx_mikey_msg *msg,
-                         struct mcx_mikey_layout *layout)
+mcx_err mcx_mikey_decode_ex(const uint8_t *in, size_t len, struct mcx_mikey_msg *msg,
+                            struct mcx_mikey_layout *layout, struct mcx_mikey_decode_error *err)
 {
+    if (err != NULL) {
+        err->offset = 0;
+        err->payload_offset = 0;
+        err->payload_type = MCX_MIKEY_DECODE_IN_HDR;
+        err->reason = "invalid argument";
+    }
     if (in == NULL || msg == NULL)
         return MCX_ERR_ARG;
+    struct dec d = {{in, len, 0}, err};
     if (len > MCX_MIKEY_MAX_MSG)
-        return MCX_ERR_LIMIT;
-    struct rd r = {in, len, 0};
+        return fail_at(&d, MCX_ERR_LIMIT, MCX_MIKEY_MAX_MSG, "message longer than 8192 octets");
     uint8_t next;
     struct mcx_mikey_layout lay = {0};
     memset(&msg->hdr, 0, sizeof msg->hdr);
     msg->n = 0;
-    mcx_err rc = dec_hdr(&r, &msg->hdr, &next);
+    mcx_err rc = dec_hdr(&d, &msg->hdr, &next);
     if (rc != MCX_OK)
         return rc;
     unsigned seen = 0; /* bit per once-only type */
     while (next != MCX_MIKEY_PT_LAST) {
-        if (msg->n == MCX_MIKEY_MAX_PAYLOADS)
-            return MCX_ERR_LIMIT;
         uint8_t type = next;
+        size_t start = d.r.off;
+        if (err != NULL) {
+            err->payload_type = type;
+            err->payload_offset = start;
+        }
+        if (msg->n == MCX_MIKEY_MAX_PAYLOADS)
+            return fail(&d, MCX_ERR_LIMIT, "more payloads than supported (24)");
         if (once_only(type)) {
             unsigned bit = 1u << (type & 31);
             if (seen & bit)
-                return MCX_ERR_MIKEY_PAYLOAD;
+                return fail(&d, MCX_ERR_MIKEY_PAYLOAD, "payload may appear only once");
             seen |= bit;
         }
         struct mcx_mikey_payload *pl = &msg->p[msg->n];
-        size_t start = r.off;
-        if ((rc = dec_payload(&r, type, pl, &next)) != MCX_OK)
+        if ((rc = dec_payload(&d, type, pl, &next)) != MCX_OK)
             return rc;
         msg->n++;
         if (type == MCX_MIKEY_PT_SIGN) {
@@ -355,14 +420,27 @@ mcx_err mcx_mikey_decode(const uint8_t *in, size_t len, struct mcx_mikey_msg *ms
             break; /* SIGN has no next-payload field: it ends the message */
         }
         if (type == MCX_MIKEY_PT_KEMAC)
-            lay.mac_off = r.off - pl->u.kemac.mac.len;
+            lay.mac_off = d.r.off - pl->u.kemac.mac.len;
     }
-    if (r.off != len)
-        return MCX_ERR_DECODE; /* trailing octets */
+    if (d.r.off != len) {
+        if (err != NULL) {
+            err->payload_type = MCX_MIKEY_DECODE_TRAILING;
+            err->payload_offset = d.r.off;
+        }
+        return fail(&d, MCX_ERR_DECODE, "octets after the last payload");
+    }
     lay.total = len;
     if (layout != NULL)
         *layout = lay;
+    if (err != NULL)
+        err->reason = NULL;
     return MCX_OK;
+}
+
+mcx_err mcx_mikey_decode(const uint8_t *in, size_t len, struct mcx_mikey_msg *msg,
+                         struct mcx_mikey_layout *layout)
+{
+    return mcx_mikey_decode_ex(in, len, msg, layout, NULL);
 }
 
 static mcx_err enc_payload(struct wr *w, const struct mcx_mikey_payload *pl, uint8_t next,
@@ -401,7 +479,7 @@ static mcx_err enc_payload(struct wr *w, const struct mcx_mikey_payload *pl, uin
         if (pl->u.idr.id.len == 0 || pl->u.idr.id.len > MCX_MIKEY_MAX_ID)
             return MCX_ERR_ARG;
         if (pl->type == MCX_MIKEY_PT_IDR) {
-            if (pl->u.idr.role == MCX_MIKEY_ROLE_ID)
+            if (!idr_role_known(pl->u.idr.role))
                 return MCX_ERR_ARG;
             wr_u8(w, pl->u.idr.role);
         }
@@ -464,6 +542,17 @@ mcx_err mcx_mikey_encode(const struct mcx_mikey_msg *msg, uint8_t *out, size_t *
     if (msg == NULL || out_len == NULL || (out == NULL && *out_len > 0) ||
         msg->n > MCX_MIKEY_MAX_PAYLOADS)
         return MCX_ERR_ARG;
+    /* the decoder refuses a repeated T, RAND, KEMAC, V or SIGN: so does the encoder */
+    unsigned seen = 0;
+    for (size_t i = 0; i < msg->n; i++) {
+        uint8_t type = msg->p[i].type;
+        if (once_only(type)) {
+            unsigned bit = 1u << (type & 31);
+            if (seen & bit)
+                return MCX_ERR_MIKEY_PAYLOAD;
+            seen |= bit;
+        }
+    }
     struct wr w = {out, *out_len, 0};
     struct mcx_mikey_layout lay = {0};
     mcx_err rc = enc_hdr(&w, &msg->hdr, msg->n ? msg->p[0].type : MCX_MIKEY_PT_LAST);
@@ -632,6 +721,18 @@ const char *mcx_purpose_name(unsigned purpose)
     return purpose < sizeof purpose_names / sizeof purpose_names[0] ? purpose_names[purpose] : "?";
 }
 
+/* Other names accepted on input: TR 33.880 calls the multicast signalling key (TS 33.180's MuSiK,
+ * tag 6) "MSK"; CSK upload (client -> MCX server, E.4) and CSK key download (server -> client)
+ * carry the same purpose tag 2 and differ only in who initiates and signs. */
+static const struct {
+    const char *name;
+    enum mcx_purpose purpose;
+} purpose_aliases[] = {
+    {"msk", MCX_PURPOSE_MUSIK},
+    {"csk-upload", MCX_PURPOSE_CSK},
+    {"csk-download", MCX_PURPOSE_CSK},
+};
+
 int mcx_purpose_from_name(const char *name)
 {
     if (name == NULL)
@@ -640,5 +741,24 @@ int mcx_purpose_from_name(const char *name)
         if (strcmp(name, purpose_names[i]) == 0)
             return (int)i;
     }
+    for (size_t i = 0; i < sizeof purpose_aliases / sizeof purpose_aliases[0]; i++) {
+        if (strcmp(name, purpose_aliases[i].name) == 0)
+            return (int)purpose_aliases[i].purpose;
+    }
     return -1;
+}
+
+int mcx_purpose_cs_id(unsigned purpose)
+{
+    /* TS 33.180 Table E.1.3-1 (digest §3.3): CS-IDs exist for media and SRTCP only */
+    switch (purpose) {
+    case MCX_PURPOSE_GMK:
+        return MCX_CS_GROUP;
+    case MCX_PURPOSE_CSK:
+        return MCX_CS_CSK;
+    case MCX_PURPOSE_MUSIK:
+        return MCX_CS_MUSIK;
+    default:
+        return -1;
+    }
 }

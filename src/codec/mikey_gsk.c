@@ -89,6 +89,28 @@ static mcx_err mac(const struct env_keys *k, const uint8_t *in, size_t len, uint
     return MCX_OK;
 }
 
+mcx_err mcxi_gsk_crypt(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
+                       uint64_t t, const uint8_t *in, size_t len, uint8_t *out)
+{
+    struct env_keys k;
+    mcx_err rc = env_derive(gmk, csb, rand, rand_len, &k);
+    if (rc == MCX_OK)
+        rc = aes_cm(&k, csb, t, in, len, out);
+    mcx_wipe(&k, sizeof k);
+    return rc;
+}
+
+mcx_err mcxi_gsk_mac(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
+                     const uint8_t *msg, size_t len, uint8_t out[32])
+{
+    struct env_keys k;
+    mcx_err rc = env_derive(gmk, csb, rand, rand_len, &k);
+    if (rc == MCX_OK)
+        rc = mac(&k, msg, len, out);
+    mcx_wipe(&k, sizeof k);
+    return rc;
+}
+
 mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t *out_len,
                        struct mcx_gsk_result *res)
 {
@@ -99,8 +121,17 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
     uint64_t ntp;
     if ((rc = mcxi_unix_to_ntp(a->now, &ntp)) != MCX_OK)
         return rc;
-    uint8_t gsk[16], rnd[16], spi[4], kd_plain[64], kd_enc[64], maczero[32],
-        sig[MCX_ECCSI_SIG_BYTES];
+    /* RFC 3830 §6.11: RAND is at least 128 bits; a stated validity ends after it starts and
+     * after T */
+    int bad_rand = a->rand != NULL && a->rand_len != 0 && (a->rand_len < 16 || a->rand_len > 255);
+    int bad_validity = a->expiry == 0
+                           ? a->activation != 0
+                           : a->expiry < ntp || (a->activation != 0 && a->expiry < a->activation);
+    if (bad_rand || bad_validity)
+        return MCX_ERR_ARG;
+    uint8_t gsk[16], rnd[255], spi[4], kd_plain[64], kd_enc[64], maczero[32],
+        sig[MCX_ECCSI_SIG_BYTES], gext[128];
+    size_t gext_len = sizeof gext;
     struct env_keys ek;
     struct mcx_mikey_msg *m = calloc(1, sizeof *m);
     const struct mcxi_keyset *own = NULL;
@@ -127,9 +158,10 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
             (((uint32_t)r4[0] << 24) | ((uint32_t)r4[1] << 16) | ((uint32_t)r4[2] << 8) | r4[3]) &
             0x0FFFFFFFu; /* GMK purpose tag 0: the GSK is a group media key */
     }
+    size_t rl = a->rand != NULL && a->rand_len != 0 ? a->rand_len : 16;
     if (a->rand != NULL)
-        memcpy(rnd, a->rand, 16);
-    else if ((rc = mcx_random(rnd, 16)) != MCX_OK)
+        memcpy(rnd, a->rand, rl);
+    else if ((rc = mcx_random(rnd, rl)) != MCX_OK)
         goto out;
     uint64_t t = ntp << 32;
     put32(spi, gsk_id);
@@ -144,7 +176,7 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
     size_t kdl = sizeof kd_plain;
     if ((rc = mcx_mikey_keydata_encode(&kd, 1, kd_plain, &kdl)) != MCX_OK)
         goto out;
-    if ((rc = env_derive(a->gmk, a->gmk_id, rnd, 16, &ek)) != MCX_OK)
+    if ((rc = env_derive(a->gmk, a->gmk_id, rnd, rl, &ek)) != MCX_OK)
         goto out;
     if ((rc = aes_cm(&ek, a->gmk_id, t, kd_plain, kdl, kd_enc)) != MCX_OK)
         goto out;
@@ -165,7 +197,7 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
     m->p[n++].u.t.value = t;
     m->p[n].type = MCX_MIKEY_PT_RAND;
     m->p[n].u.rand.p = rnd;
-    m->p[n++].u.rand.len = 16;
+    m->p[n++].u.rand.len = rl;
     if (own != NULL) {
         const char *kms = a->signer->kms[0].cert.kms_uri;
         m->p[n].type = MCX_MIKEY_PT_IDR;
@@ -182,6 +214,22 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
     m->p[n].type = MCX_MIKEY_PT_SP;
     m->p[n].u.sp.params.p = gsk_sp;
     m->p[n++].u.sp.params.len = sizeof gsk_sp;
+    if (a->expiry != 0) {
+        /* the stated validity: TS 33.180 E.6 key parameters of the carried key (the GSK, with
+         * DPPK-ID = CSB-ID), inside the MACed range */
+        struct mcx_key_params kp;
+        memset(&kp, 0, sizeof kp);
+        kp.key_type = MCX_PURPOSE_GMK;
+        kp.status = MCX_KEY_STATUS_NOT_REVOKED;
+        kp.activation = a->activation;
+        kp.expiry = a->expiry;
+        if ((rc = mcx_key_params_seal(gsk, a->gmk_id, &kp, ntp, NULL, gext, &gext_len)) != MCX_OK)
+            goto out;
+        m->p[n].type = MCX_MIKEY_PT_GEXT;
+        m->p[n].u.gext.type = MCX_MIKEY_GEXT_KEY_PARAMS;
+        m->p[n].u.gext.data.p = gext;
+        m->p[n++].u.gext.data.len = gext_len;
+    }
     memset(maczero, 0, sizeof maczero);
     m->p[n].type = MCX_MIKEY_PT_KEMAC;
     m->p[n].u.kemac.encr_alg = MCX_MIKEY_ENCR_AES_CM_128;
@@ -213,8 +261,11 @@ mcx_err mcx_gsk_create(const struct mcx_gsk_create_args *a, uint8_t *out, size_t
         memcpy(res->gsk, gsk, 16);
         res->gsk_id = gsk_id;
         res->gmk_id = a->gmk_id;
-        memcpy(res->rand, rnd, 16);
+        memcpy(res->rand, rnd, rl);
+        res->rand_len = rl;
         res->t_ntp = t;
+        res->activation = a->activation;
+        res->expiry = a->expiry;
         res->signed_msg = own != NULL;
         if (own != NULL)
             snprintf(res->signer_uri, sizeof res->signer_uri, "%s", own->ks.user_uri);
@@ -229,6 +280,31 @@ out:
     return rc;
 }
 
+/* The stated validity (docs/gsk-format.md "Receiver" step 7). */
+static mcx_err check_validity(const struct mcx_gsk_process_args *a, const struct mcx_gsk_gmk *g,
+                              const struct mcx_key_params *kp, uint64_t t_sec, uint64_t now_ntp,
+                              uint32_t w, int *pending)
+{
+    uint64_t lifetime = a->max_lifetime ? a->max_lifetime : MCX_GSK_DEFAULT_MAX_LIFETIME;
+    uint64_t act = kp->activation ? kp->activation : t_sec;
+    *pending = 0;
+    if (kp->key_type != MCX_PURPOSE_GMK || kp->expiry == 0 || kp->expiry < act ||
+        kp->expiry < t_sec || kp->expiry - t_sec > lifetime ||
+        (g->expiry && kp->expiry > g->expiry))
+        return MCX_ERR_MIKEY_PARAMS;
+    /* E.6.9: status bit 0 set = not revoked */
+    if (!(kp->status & MCX_KEY_STATUS_NOT_REVOKED))
+        return MCX_ERR_REVOKED;
+    if (now_ntp > kp->expiry + w)
+        return MCX_ERR_MIKEY_EXPIRED;
+    if (now_ntp + w < act) {
+        if (!a->accept_pending)
+            return MCX_ERR_MIKEY_NOT_ACTIVE;
+        *pending = 1;
+    }
+    return MCX_OK;
+}
+
 mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in, size_t len,
                         struct mcx_gsk_result *res)
 {
@@ -236,11 +312,18 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
         return MCX_ERR_ARG;
     memset(res, 0, sizeof *res);
     mcx_err rc;
-    uint8_t gmk[16], plain[256], macv[32], uid[32];
+    uint8_t plain[256], macv[32], uid[32];
+    struct mcx_gsk_gmk g;
     struct env_keys ek;
+    struct mcx_key_params kp;
+    uint64_t now_ntp;
+    int pending = 0;
     memset(&ek, 0, sizeof ek);
-    memset(gmk, 0, sizeof gmk);
+    memset(&g, 0, sizeof g);
     memset(plain, 0, sizeof plain);
+    memset(&kp, 0, sizeof kp);
+    if ((rc = mcxi_unix_to_ntp(a->now, &now_ntp)) != MCX_OK)
+        return rc;
     struct mcx_mikey_msg *m = calloc(1, sizeof *m);
     if (m == NULL)
         return MCX_ERR_NOMEM;
@@ -254,8 +337,9 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
         rc = MCX_ERR_UNSUPPORTED;
         goto out;
     }
-    /* T RAND [IDRi IDRkmsi] SP* KEMAC [SIGN] */
-    const struct mcx_mikey_payload *idri = NULL, *kmsi = NULL, *kemac = NULL, *sign = NULL;
+    /* T RAND [IDRi IDRkmsi] SP* [GEXT 7] KEMAC [SIGN] */
+    const struct mcx_mikey_payload *idri = NULL, *kmsi = NULL, *kemac = NULL, *sign = NULL,
+                                   *validity = NULL;
     if (m->n < 3 || m->p[0].type != MCX_MIKEY_PT_T || m->p[1].type != MCX_MIKEY_PT_RAND ||
         m->p[0].u.t.ts_type != 0)
         goto out;
@@ -272,6 +356,11 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
     }
     while (i < m->n && m->p[i].type == MCX_MIKEY_PT_SP)
         i++;
+    if (i < m->n && m->p[i].type == MCX_MIKEY_PT_GEXT) {
+        if (m->p[i].u.gext.type != MCX_MIKEY_GEXT_KEY_PARAMS)
+            goto out;
+        validity = &m->p[i++];
+    }
     if (i >= m->n || m->p[i].type != MCX_MIKEY_PT_KEMAC)
         goto out;
     kemac = &m->p[i++];
@@ -288,9 +377,16 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
         rc = MCX_ERR_UNSUPPORTED;
         goto out;
     }
-    if ((rc = mcxi_check_time_window(a->verifier ? a->verifier->window : MCX_MIKEY_DEFAULT_WINDOW,
-                                     t->u.t.value, a->now)) != MCX_OK)
+    /* T: never ahead of now + window; without a stated validity also not older than now -
+     * window (the stated validity, checked once it is decrypted, bounds the age otherwise) */
+    uint32_t w = a->window     ? a->window
+                 : a->verifier ? a->verifier->window
+                               : MCX_MIKEY_DEFAULT_WINDOW;
+    uint64_t t_sec = t->u.t.value >> 32;
+    if (t_sec > now_ntp + w || (validity == NULL && t_sec + w < now_ntp)) {
+        rc = MCX_ERR_MIKEY_TIME;
         goto out;
+    }
     /* requirement 000 §6.2.4.5.2 step 3: check the signature if present; reject an unacceptable
      * signer */
     if (sign != NULL) {
@@ -304,7 +400,6 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
             rc = MCX_ERR_MIKEY_KMS;
             goto out;
         }
-        uint64_t t_sec = t->u.t.value >> 32;
         if (idri->u.idr.role == MCX_MIKEY_ROLE_I) {
             if ((rc = mcxi_mikey_uid_at(ik, idri->u.idr.id.p, idri->u.idr.id.len, t_sec, uid)) !=
                 MCX_OK)
@@ -340,9 +435,18 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
         rc = MCX_ERR_MIKEY_PURPOSE;
         goto out;
     }
-    if ((rc = a->lookup(a->lookup_arg, gmk_id, gmk)) != MCX_OK)
+    if ((rc = a->lookup(a->lookup_arg, gmk_id, &g)) != MCX_OK)
         goto out;
-    if ((rc = env_derive(gmk, gmk_id, rnd->u.rand.p, rnd->u.rand.len, &ek)) != MCX_OK)
+    /* the GMK itself must be in force: a GSK is never accepted under an expired GMK */
+    if (g.expiry != 0 && now_ntp > g.expiry + w) {
+        rc = MCX_ERR_MIKEY_EXPIRED;
+        goto out;
+    }
+    if (g.activation != 0 && now_ntp + w < g.activation) {
+        rc = MCX_ERR_MIKEY_NOT_ACTIVE;
+        goto out;
+    }
+    if ((rc = env_derive(g.key, gmk_id, rnd->u.rand.p, rnd->u.rand.len, &ek)) != MCX_OK)
         goto out;
     if ((rc = mac(&ek, in, lay.mac_off, macv)) != MCX_OK)
         goto out;
@@ -360,19 +464,33 @@ mcx_err mcx_gsk_process(const struct mcx_gsk_process_args *a, const uint8_t *in,
         rc = MCX_ERR_DECODE;
         goto out;
     }
+    if (validity != NULL) {
+        if (mcx_key_params_open(kd.key.p, gmk_id, validity->u.gext.data.p,
+                                validity->u.gext.data.len, &kp) != MCX_OK) {
+            rc = MCX_ERR_MIKEY_PARAMS;
+            goto out;
+        }
+        if ((rc = check_validity(a, &g, &kp, t_sec, now_ntp, w, &pending)) != MCX_OK)
+            goto out;
+        res->activation = kp.activation;
+        res->expiry = kp.expiry;
+    }
     memcpy(res->gsk, kd.key.p, 16);
     res->gsk_id = ((uint32_t)kd.spi.p[0] << 24) | ((uint32_t)kd.spi.p[1] << 16) |
                   ((uint32_t)kd.spi.p[2] << 8) | kd.spi.p[3];
     res->gmk_id = gmk_id;
-    memcpy(res->rand, rnd->u.rand.p, rnd->u.rand.len < 16 ? rnd->u.rand.len : 16);
+    memcpy(res->rand, rnd->u.rand.p, rnd->u.rand.len);
+    res->rand_len = rnd->u.rand.len;
     res->t_ntp = t->u.t.value;
+    res->pending = pending;
     rc = MCX_OK;
 out:
     if (rc != MCX_OK)
         mcx_wipe(res, sizeof *res);
-    mcx_wipe(gmk, sizeof gmk);
+    mcx_wipe(&g, sizeof g);
     mcx_wipe(plain, sizeof plain);
     mcx_wipe(&ek, sizeof ek);
+    mcx_wipe(&kp, sizeof kp);
     free(m);
     return rc;
 }

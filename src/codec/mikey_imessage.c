@@ -142,15 +142,22 @@ mcx_err mcx_mikey_ctx_add_keyset(mcx_mikey_ctx *c, const struct mcx_kms_keyset *
 
 void mcx_mikey_ctx_set_window(mcx_mikey_ctx *c, uint32_t seconds)
 {
+    if (c == NULL)
+        return;
+    c->window = seconds;
+}
+
+void mcx_mikey_ctx_set_accept_pending(mcx_mikey_ctx *c, int accept)
+{
     if (c != NULL)
-        c->window = seconds;
+        c->accept_pending = accept != 0;
 }
 
 mcx_err mcx_mikey_ctx_set_replay_capacity(mcx_mikey_ctx *c, size_t n)
 {
     if (c == NULL || n == 0 || n > (1u << 24))
         return MCX_ERR_ARG;
-    uint8_t(*r)[16] = calloc(n, 16);
+    struct mcxi_replay *r = calloc(n, sizeof *r);
     if (r == NULL)
         return MCX_ERR_NOMEM;
     pthread_mutex_lock(&c->lock);
@@ -158,7 +165,8 @@ mcx_err mcx_mikey_ctx_set_replay_capacity(mcx_mikey_ctx *c, size_t n)
     c->replay = r;
     c->replay_cap = n;
     c->replay_n = 0;
-    c->replay_head = 0;
+    c->replay_hw = 0;
+    c->replay_floor = 0;
     pthread_mutex_unlock(&c->lock);
     return MCX_OK;
 }
@@ -224,9 +232,19 @@ mcx_err mcxi_mikey_check_time(const mcx_mikey_ctx *c, uint64_t t_ntp, int64_t no
     return mcxi_check_time_window(c->window, t_ntp, now);
 }
 
-mcx_err mcxi_mikey_replay(mcx_mikey_ctx *c, const uint8_t *rand, size_t rand_len, uint64_t t_ntp)
+/*
+ * Replay cache (RFC 3830 §5.4: remember (RAND, T) for as long as T is acceptable). Each entry is a
+ * 128-bit digest of RAND || T with T's NTP second. Entries are only forgotten when the cache is
+ * full, and then only those whose T is more than the window older than the latest `now` of an
+ * accepted message (hw): they could not be accepted now anyway. The limit hw - window of that
+ * clean-up becomes a floor, and any later message with a T below the floor is refused as stale
+ * (MCX_ERR_MIKEY_TIME) — whatever the window is then — so a forgotten (RAND, T) can never be
+ * accepted again. When the cache is full of entries above the floor the new message is refused
+ * (MCX_ERR_MIKEY_REPLAY_FULL) rather than an entry evicted.
+ */
+mcx_err mcxi_mikey_replay(mcx_mikey_ctx *c, const uint8_t *rand, size_t rand_len, uint64_t t_ntp,
+                          uint64_t now_ntp)
 {
-    /* the cache stores a 128-bit digest of RAND || T; a bounded ring, oldest entry evicted */
     uint8_t in[8], md[32];
     for (int i = 0; i < 8; i++)
         in[i] = (uint8_t)(t_ntp >> (56 - 8 * i));
@@ -240,20 +258,41 @@ mcx_err mcxi_mikey_replay(mcx_mikey_ctx *c, const uint8_t *rand, size_t rand_len
     EVP_MD_CTX_free(h);
     if (!ok)
         return MCX_ERR_INTERNAL;
+    uint64_t t_sec = t_ntp >> 32;
     mcx_err rc = MCX_OK;
     pthread_mutex_lock(&c->lock);
+    uint64_t hw = now_ntp > c->replay_hw ? now_ntp : c->replay_hw;
     for (size_t i = 0; i < c->replay_n; i++) {
-        if (memcmp(c->replay[i], md, 16) == 0) {
+        if (memcmp(c->replay[i].md, md, 16) == 0) {
             rc = MCX_ERR_MIKEY_REPLAY;
-            break;
+            goto out;
         }
     }
-    if (rc == MCX_OK) {
-        memcpy(c->replay[c->replay_head], md, 16);
-        c->replay_head = (c->replay_head + 1) % c->replay_cap;
-        if (c->replay_n < c->replay_cap)
-            c->replay_n++;
+    if (c->replay_n == c->replay_cap && hw > c->window) {
+        uint64_t floor = hw - c->window;
+        size_t k = 0;
+        for (size_t i = 0; i < c->replay_n; i++) {
+            if (c->replay[i].t_sec >= floor)
+                c->replay[k++] = c->replay[i];
+        }
+        if (k < c->replay_n && floor > c->replay_floor)
+            c->replay_floor = floor;
+        c->replay_n = k;
     }
+    /* no entry below the floor is kept, so a T below it may be a forgotten replay */
+    if (t_sec < c->replay_floor) {
+        rc = MCX_ERR_MIKEY_TIME;
+        goto out;
+    }
+    if (c->replay_n == c->replay_cap) {
+        rc = MCX_ERR_MIKEY_REPLAY_FULL;
+        goto out;
+    }
+    memcpy(c->replay[c->replay_n].md, md, 16);
+    c->replay[c->replay_n].t_sec = t_sec;
+    c->replay_n++;
+    c->replay_hw = hw;
+out:
     pthread_mutex_unlock(&c->lock);
     return rc;
 }
@@ -448,8 +487,137 @@ static int bytes_eq(const struct mcx_mikey_bytes *b, const char *s)
     return b->len == l && memcmp(b->p, s, l) == 0;
 }
 
-mcx_err mcx_mikey_process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int expect, int64_t now,
-                          struct mcx_mikey_result *res)
+/* The payloads of an I_MESSAGE in the E.1.2 order, located by check_structure. */
+struct imsg {
+    const struct mcx_mikey_payload *t, *rnd, *idri, *idrr, *kmsi, *kmsr, *sakke, *self, *params,
+        *sign;
+};
+
+/* Structure (E.1.2): data type 26, V 0, PRF 1, then
+ * T RAND {IDRi IDRr IDRkmsi IDRkmsr in any order, each once} SP* SAKKE GEXT* SIGN. */
+static mcx_err check_structure(const struct mcx_mikey_msg *m, struct imsg *x)
+{
+    memset(x, 0, sizeof *x);
+    /* E.1.2: data type 26, V bit not set; PRF-HMAC-SHA-256 is what the key derivations use */
+    if (m->hdr.data_type != MCX_MIKEY_DT_SAKKE || m->hdr.v != 0)
+        return MCX_ERR_MIKEY_PAYLOAD;
+    if (m->hdr.prf != MCX_PRF_HMAC_SHA256)
+        return MCX_ERR_UNSUPPORTED;
+    if (m->n < 2 || m->p[0].type != MCX_MIKEY_PT_T || m->p[1].type != MCX_MIKEY_PT_RAND)
+        return MCX_ERR_MIKEY_PAYLOAD;
+    x->t = &m->p[0];
+    x->rnd = &m->p[1];
+    size_t i;
+    for (i = 2; i < m->n && m->p[i].type == MCX_MIKEY_PT_IDR; i++) {
+        const struct mcx_mikey_payload *p = &m->p[i];
+        const struct mcx_mikey_payload **slot;
+        switch (p->u.idr.role) {
+        case MCX_MIKEY_ROLE_I:
+        case MCX_MIKEY_ROLE_UIDI:
+            slot = &x->idri;
+            break;
+        case MCX_MIKEY_ROLE_R:
+        case MCX_MIKEY_ROLE_UIDR:
+            slot = &x->idrr;
+            break;
+        case MCX_MIKEY_ROLE_KMSI:
+            slot = &x->kmsi;
+            break;
+        case MCX_MIKEY_ROLE_KMSR:
+            slot = &x->kmsr;
+            break;
+        default:
+            return MCX_ERR_MIKEY_PAYLOAD; /* IDRkms / IDRpsk / IDRapp have no place here */
+        }
+        if (*slot != NULL)
+            return MCX_ERR_MIKEY_PAYLOAD; /* duplicated role */
+        *slot = p;
+    }
+    if (x->idri == NULL || x->idrr == NULL || x->kmsi == NULL || x->kmsr == NULL)
+        return MCX_ERR_MIKEY_PAYLOAD;
+    while (i < m->n && m->p[i].type == MCX_MIKEY_PT_SP)
+        i++;
+    if (i >= m->n || m->p[i].type != MCX_MIKEY_PT_SAKKE)
+        return MCX_ERR_MIKEY_PAYLOAD;
+    x->sakke = &m->p[i++];
+    for (; i < m->n && m->p[i].type == MCX_MIKEY_PT_GEXT; i++) {
+        const struct mcx_mikey_payload **slot = NULL;
+        if (m->p[i].u.gext.type == MCX_MIKEY_GEXT_SAKKE_TO_SELF)
+            slot = &x->self;
+        else if (m->p[i].u.gext.type == MCX_MIKEY_GEXT_KEY_PARAMS)
+            slot = &x->params;
+        if (slot == NULL)
+            continue; /* RFC 3830 §6.15: other extensions are not for us */
+        if (*slot != NULL)
+            return MCX_ERR_MIKEY_PAYLOAD;
+        *slot = &m->p[i];
+    }
+    if (i + 1 != m->n || m->p[i].type != MCX_MIKEY_PT_SIGN)
+        return MCX_ERR_MIKEY_PAYLOAD;
+    x->sign = &m->p[i];
+    /* T: NTP-UTC (E.1.1) */
+    if (x->t->u.t.ts_type != 0)
+        return MCX_ERR_MIKEY_PAYLOAD;
+    return MCX_OK;
+}
+
+/* The local identity (URI for role 1/2, UID for role 8/9) of key set `own`? */
+static int is_own(const struct mcx_mikey_payload *idr, const struct mcxi_keyset *own)
+{
+    if (idr->u.idr.role == MCX_MIKEY_ROLE_I || idr->u.idr.role == MCX_MIKEY_ROLE_R)
+        return bytes_eq(&idr->u.idr.id, own->ks.user_uri);
+    return idr->u.idr.id.len == 32 && memcmp(idr->u.idr.id.p, own->ks.user_id, 32) == 0;
+}
+
+/* E.5: the SAKKE-to-self extension holds a whole SAKKE payload: next (0, ignored) | SAKKE params |
+ * ID scheme | length (16) | SAKKE data. */
+static mcx_err self_sed(const struct mcx_mikey_payload *ge, const uint8_t **sed)
+{
+    const uint8_t *d = ge->u.gext.data.p;
+    size_t l = ge->u.gext.data.len;
+    if (l < 5 || (((size_t)d[3] << 8) | d[4]) != l - 5)
+        return MCX_ERR_MIKEY_PAYLOAD;
+    if (d[1] != MCX_SAKKE_PARAM_SET || d[2] != SAKKE_ID_SCHEME_UID)
+        return MCX_ERR_UNSUPPORTED;
+    if (l - 5 != MCX_SAKKE_SED_BYTES)
+        return MCX_ERR_MIKEY_PAYLOAD;
+    *sed = d + 5;
+    return MCX_OK;
+}
+
+/* Digest §5.12 step 7: key type = purpose tag (else MCX_ERR_MIKEY_PARAMS); a revoked key
+ * (MCX_ERR_REVOKED) or one past its expiry (MCX_ERR_MIKEY_EXPIRED) is refused; one whose
+ * activation is still ahead is refused (MCX_ERR_MIKEY_NOT_ACTIVE) unless the context accepts
+ * pending keys, which sets *pending. Times are NTP seconds; the window is the clock skew allowed.
+ */
+static mcx_err check_params(const mcx_mikey_ctx *c, const struct mcx_key_params *kp,
+                            unsigned purpose, uint64_t now_ntp, int *pending)
+{
+    *pending = 0;
+    if (kp->key_type != purpose)
+        return MCX_ERR_MIKEY_PARAMS;
+    if (kp->activation != 0 && kp->expiry != 0 && kp->expiry < kp->activation)
+        return MCX_ERR_MIKEY_PARAMS;
+    /* E.6.9: status bit 0 set = the key is not revoked */
+    if (!(kp->status & MCX_KEY_STATUS_NOT_REVOKED))
+        return MCX_ERR_REVOKED;
+    if (kp->expiry != 0 && now_ntp > kp->expiry + c->window)
+        return MCX_ERR_MIKEY_EXPIRED;
+    if (kp->activation != 0 && now_ntp + c->window < kp->activation) {
+        if (!c->accept_pending)
+            return MCX_ERR_MIKEY_NOT_ACTIVE;
+        *pending = 1;
+    }
+    return MCX_OK;
+}
+
+/*
+ * Shared by mcx_mikey_process (the local identity is the responder: IDRr, SAKKE payload) and
+ * mcx_mikey_process_self (the local identity is the initiator, on another of its devices: IDRi,
+ * SAKKE-to-self extension, E.5).
+ */
+static mcx_err process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int expect, int64_t now,
+                       int self, struct mcx_mikey_result *res)
 {
     if (c == NULL || in == NULL || res == NULL)
         return MCX_ERR_ARG;
@@ -457,117 +625,58 @@ mcx_err mcx_mikey_process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int e
     mcx_err rc;
     uint8_t key[16], iuid[32];
     struct mcx_key_params kp;
-    int has_kp = 0;
+    int has_kp = 0, pending = 0;
+    uint64_t now_ntp;
     memset(&kp, 0, sizeof kp);
+    if ((rc = mcxi_unix_to_ntp(now, &now_ntp)) != MCX_OK)
+        return rc;
     struct mcx_mikey_msg *m = calloc(1, sizeof *m);
     if (m == NULL)
         return MCX_ERR_NOMEM;
     struct mcx_mikey_layout lay;
-    if ((rc = mcx_mikey_decode(in, len, m, &lay)) != MCX_OK)
+    struct imsg x;
+    if ((rc = mcx_mikey_decode(in, len, m, &lay)) != MCX_OK ||
+        (rc = check_structure(m, &x)) != MCX_OK)
         goto out;
-    /* E.1.2: data type 26, V bit not set; PRF-HMAC-SHA-256 is what the key derivations use */
-    rc = MCX_ERR_MIKEY_PAYLOAD;
-    if (m->hdr.data_type != MCX_MIKEY_DT_SAKKE || m->hdr.v != 0)
+    /* T inside the window */
+    if ((rc = mcxi_mikey_check_time(c, x.t->u.t.value, now)) != MCX_OK)
         goto out;
-    if (m->hdr.prf != MCX_PRF_HMAC_SHA256) {
-        rc = MCX_ERR_UNSUPPORTED;
-        goto out;
-    }
-    /* payload set and order: T RAND {IDRi IDRr IDRkmsi IDRkmsr} SP* SAKKE GEXT* SIGN (E.1.2) */
-    const struct mcx_mikey_payload *t = NULL, *rnd = NULL, *idri = NULL, *idrr = NULL, *kmsi = NULL,
-                                   *kmsr = NULL, *sakke = NULL, *sign = NULL, *ge_params = NULL;
-    size_t i = 0;
-    if (m->n < 2 || m->p[0].type != MCX_MIKEY_PT_T || m->p[1].type != MCX_MIKEY_PT_RAND)
-        goto out;
-    t = &m->p[0];
-    rnd = &m->p[1];
-    for (i = 2; i < m->n && m->p[i].type == MCX_MIKEY_PT_IDR; i++) {
-        const struct mcx_mikey_payload *p = &m->p[i];
-        const struct mcx_mikey_payload **slot;
-        switch (p->u.idr.role) {
-        case MCX_MIKEY_ROLE_I:
-        case MCX_MIKEY_ROLE_UIDI:
-            slot = &idri;
-            break;
-        case MCX_MIKEY_ROLE_R:
-        case MCX_MIKEY_ROLE_UIDR:
-            slot = &idrr;
-            break;
-        case MCX_MIKEY_ROLE_KMSI:
-            slot = &kmsi;
-            break;
-        case MCX_MIKEY_ROLE_KMSR:
-            slot = &kmsr;
-            break;
-        default:
-            goto out;
-        }
-        if (*slot != NULL)
-            goto out; /* duplicated role */
-        *slot = p;
-    }
-    if (idri == NULL || idrr == NULL || kmsi == NULL || kmsr == NULL)
-        goto out;
-    while (i < m->n && m->p[i].type == MCX_MIKEY_PT_SP)
-        i++;
-    if (i >= m->n || m->p[i].type != MCX_MIKEY_PT_SAKKE)
-        goto out;
-    sakke = &m->p[i++];
-    unsigned ge_seen = 0;
-    for (; i < m->n && m->p[i].type == MCX_MIKEY_PT_GEXT; i++) {
-        unsigned ty = m->p[i].u.gext.type;
-        if (ty == MCX_MIKEY_GEXT_KEY_PARAMS || ty == MCX_MIKEY_GEXT_SAKKE_TO_SELF) {
-            if (ge_seen & (1u << ty))
-                goto out;
-            ge_seen |= 1u << ty;
-            if (ty == MCX_MIKEY_GEXT_KEY_PARAMS)
-                ge_params = &m->p[i];
-        }
-    }
-    if (i + 1 != m->n || m->p[i].type != MCX_MIKEY_PT_SIGN)
-        goto out;
-    sign = &m->p[i];
-    /* T: NTP-UTC (E.1.1), inside the window */
-    if (t->u.t.ts_type != 0)
-        goto out;
-    if ((rc = mcxi_mikey_check_time(c, t->u.t.value, now)) != MCX_OK)
-        goto out;
-    uint64_t t_sec = t->u.t.value >> 32;
-    /* KMSs: the responder's must be ours, the initiator's must be permitted */
+    uint64_t t_sec = x.t->u.t.value >> 32;
+    /* KMSs: the local identity's must be ours, the peer's must be permitted */
+    const struct mcx_mikey_payload *own_kms = self ? x.kmsi : x.kmsr;
+    const struct mcx_mikey_payload *peer_kms = self ? x.kmsr : x.kmsi;
     rc = MCX_ERR_MIKEY_KMS;
-    if (!bytes_eq(&kmsr->u.idr.id, c->kms[0].cert.kms_uri))
+    if (!bytes_eq(&own_kms->u.idr.id, c->kms[0].cert.kms_uri))
         goto out;
-    const struct mcxi_kms *ik = mcxi_mikey_find_kms(c, kmsi->u.idr.id.p, kmsi->u.idr.id.len);
-    if (ik == NULL)
+    const struct mcxi_kms *pk =
+        mcxi_mikey_find_kms(c, peer_kms->u.idr.id.p, peer_kms->u.idr.id.len);
+    if (pk == NULL)
         goto out;
-    /* responder: the local identity in the key period of T */
+    const struct mcxi_kms *ik = self ? &c->kms[0] : pk;
+    /* the local identity in the key period of T: IDRr (or IDRi for SAKKE-to-self) */
     const struct mcxi_keyset *own = mcxi_mikey_keyset_at(c, t_sec);
     if (own == NULL) {
         rc = MCX_ERR_NOT_FOUND;
         goto out;
     }
     rc = MCX_ERR_MIKEY_IDENTITY;
-    if (idrr->u.idr.role == MCX_MIKEY_ROLE_R) {
-        if (!bytes_eq(&idrr->u.idr.id, own->ks.user_uri))
-            goto out;
-    } else if (idrr->u.idr.id.len != 32 || memcmp(idrr->u.idr.id.p, own->ks.user_id, 32) != 0) {
+    if (!is_own(self ? x.idri : x.idrr, own))
         goto out;
-    }
     /* initiator identity: its UID in the key period of T under its KMS (or given, role 8) */
-    if (idri->u.idr.role == MCX_MIKEY_ROLE_I) {
-        if ((rc = mcxi_mikey_uid_at(ik, idri->u.idr.id.p, idri->u.idr.id.len, t_sec, iuid)) !=
+    if (x.idri->u.idr.role == MCX_MIKEY_ROLE_I) {
+        if ((rc = mcxi_mikey_uid_at(ik, x.idri->u.idr.id.p, x.idri->u.idr.id.len, t_sec, iuid)) !=
             MCX_OK)
             goto out;
     } else {
-        if (idri->u.idr.id.len != 32)
+        if (x.idri->u.idr.id.len != 32)
             goto out;
-        memcpy(iuid, idri->u.idr.id.p, 32);
+        memcpy(iuid, x.idri->u.idr.id.p, 32);
     }
     /* SIGN: ECCSI (RFC 6509 §4.3) by the initiator over [0, sig_off) */
     rc = MCX_ERR_VERIFY;
-    if (sign->u.sign.s_type != ECCSI_S_TYPE || sign->u.sign.sig.len != MCX_ECCSI_SIG_BYTES)
+    if (x.sign->u.sign.s_type != ECCSI_S_TYPE || x.sign->u.sign.sig.len != MCX_ECCSI_SIG_BYTES)
         goto out;
-    rc = mcx_eccsi_verifier_verify(ik->ver, iuid, 32, in, lay.sig_off, sign->u.sign.sig.p);
+    rc = mcx_eccsi_verifier_verify(ik->ver, iuid, 32, in, lay.sig_off, x.sign->u.sign.sig.p);
     if (rc != MCX_OK) {
         rc = MCX_ERR_VERIFY; /* one code for every verification failure */
         goto out;
@@ -580,46 +689,77 @@ mcx_err mcx_mikey_process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int e
         goto out;
     }
     /* SAKKE: parameter set 1, hashed-UID scheme, decapsulate with the RSK of the period */
-    if (sakke->u.sakke.params != MCX_SAKKE_PARAM_SET ||
-        sakke->u.sakke.id_scheme != SAKKE_ID_SCHEME_UID) {
-        rc = MCX_ERR_UNSUPPORTED;
-        goto out;
+    const uint8_t *sed;
+    if (self) {
+        if (x.self == NULL) {
+            rc = MCX_ERR_MIKEY_PAYLOAD;
+            goto out;
+        }
+        if ((rc = self_sed(x.self, &sed)) != MCX_OK)
+            goto out;
+    } else {
+        if (x.sakke->u.sakke.params != MCX_SAKKE_PARAM_SET ||
+            x.sakke->u.sakke.id_scheme != SAKKE_ID_SCHEME_UID) {
+            rc = MCX_ERR_UNSUPPORTED;
+            goto out;
+        }
+        if (x.sakke->u.sakke.data.len != MCX_SAKKE_SED_BYTES) {
+            rc = MCX_ERR_MIKEY_PAYLOAD;
+            goto out;
+        }
+        sed = x.sakke->u.sakke.data.p;
     }
-    if (sakke->u.sakke.data.len != MCX_SAKKE_SED_BYTES) {
-        rc = MCX_ERR_MIKEY_PAYLOAD;
+    if ((rc = mcx_sakke_decapsulate(own->rsk, sed, key)) != MCX_OK)
         goto out;
-    }
-    if ((rc = mcx_sakke_decapsulate(own->rsk, sakke->u.sakke.data.p, key)) != MCX_OK)
-        goto out;
+    /* GMK: GMK-ID = GUK-ID with the salt of the receiving member's URI (§5.2.3) */
     uint32_t key_id = m->hdr.csb_id;
-    if (purpose == MCX_PURPOSE_GMK &&
-        (rc = mcx_guk_id(key, 16, m->hdr.csb_id, own->ks.user_uri, &key_id)) != MCX_OK)
-        goto out;
-    if (ge_params != NULL) {
-        rc = mcx_key_params_open(key, m->hdr.csb_id, ge_params->u.gext.data.p,
-                                 ge_params->u.gext.data.len, &kp);
-        if (rc != MCX_OK || kp.key_type != purpose) {
+    if (purpose == MCX_PURPOSE_GMK) {
+        const char *member = own->ks.user_uri;
+        char rs[MCX_URI_MAX];
+        if (self) {
+            /* the member is the responder: its URI must be in the message */
+            if (x.idrr->u.idr.role != MCX_MIKEY_ROLE_R || x.idrr->u.idr.id.len >= sizeof rs ||
+                memchr(x.idrr->u.idr.id.p, 0, x.idrr->u.idr.id.len) != NULL) {
+                rc = MCX_ERR_MIKEY_IDENTITY;
+                goto out;
+            }
+            memcpy(rs, x.idrr->u.idr.id.p, x.idrr->u.idr.id.len);
+            rs[x.idrr->u.idr.id.len] = '\0';
+            member = rs;
+        }
+        if ((rc = mcx_guk_id(key, 16, m->hdr.csb_id, member, &key_id)) != MCX_OK)
+            goto out;
+    }
+    if (x.params != NULL) {
+        rc = mcx_key_params_open(key, m->hdr.csb_id, x.params->u.gext.data.p,
+                                 x.params->u.gext.data.len, &kp);
+        if (rc != MCX_OK) {
             rc = MCX_ERR_MIKEY_PARAMS;
             goto out;
         }
+        if ((rc = check_params(c, &kp, purpose, now_ntp, &pending)) != MCX_OK)
+            goto out;
         has_kp = 1;
     }
-    if ((rc = mcxi_mikey_replay(c, rnd->u.rand.p, rnd->u.rand.len, t->u.t.value)) != MCX_OK)
+    if ((rc = mcxi_mikey_replay(c, x.rnd->u.rand.p, x.rnd->u.rand.len, x.t->u.t.value, now_ntp)) !=
+        MCX_OK)
         goto out;
     res->purpose = (enum mcx_purpose)purpose;
     memcpy(res->key, key, 16);
     res->key_id = key_id;
     res->csb_id = m->hdr.csb_id;
-    memcpy(res->rand, rnd->u.rand.p, rnd->u.rand.len);
-    res->rand_len = rnd->u.rand.len;
-    res->t_ntp = t->u.t.value;
+    memcpy(res->rand, x.rnd->u.rand.p, x.rnd->u.rand.len);
+    res->rand_len = x.rnd->u.rand.len;
+    res->t_ntp = x.t->u.t.value;
     res->cs_id = m->hdr.n_cs > 0 ? m->hdr.cs[0].cs_id : 0xFF;
-    if (idri->u.idr.role == MCX_MIKEY_ROLE_I && idri->u.idr.id.len < sizeof res->initiator_uri) {
-        memcpy(res->initiator_uri, idri->u.idr.id.p, idri->u.idr.id.len);
-        res->initiator_uri[idri->u.idr.id.len] = '\0';
+    if (x.idri->u.idr.role == MCX_MIKEY_ROLE_I &&
+        x.idri->u.idr.id.len < sizeof res->initiator_uri) {
+        memcpy(res->initiator_uri, x.idri->u.idr.id.p, x.idri->u.idr.id.len);
+        res->initiator_uri[x.idri->u.idr.id.len] = '\0';
     }
     memcpy(res->initiator_uid, iuid, 32);
     res->has_params = has_kp;
+    res->pending = pending;
     if (has_kp)
         res->params = kp;
 out:
@@ -629,6 +769,18 @@ out:
     mcx_wipe(&kp, sizeof kp);
     free(m);
     return rc;
+}
+
+mcx_err mcx_mikey_process(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int expect, int64_t now,
+                          struct mcx_mikey_result *res)
+{
+    return process(c, in, len, expect, now, 0, res);
+}
+
+mcx_err mcx_mikey_process_self(mcx_mikey_ctx *c, const uint8_t *in, size_t len, int expect,
+                               int64_t now, struct mcx_mikey_result *res)
+{
+    return process(c, in, len, expect, now, 1, res);
 }
 
 mcx_err mcx_mikey_check_initiator(const mcx_mikey_ctx *c, const struct mcx_mikey_result *res,

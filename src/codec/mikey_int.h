@@ -20,15 +20,23 @@ struct mcxi_keyset {
     mcx_eccsi_signer *signer;
 };
 
+struct mcxi_replay {
+    uint8_t md[16]; /* 128 bits of SHA-256(RAND || T) */
+    uint64_t t_sec; /* NTP second of T */
+};
+
 struct mcx_mikey_ctx {
     struct mcxi_kms kms[MCX_MIKEY_MAX_KMS]; /* kms[0] is the home KMS */
     size_t n_kms;
     struct mcxi_keyset ks[MCX_MIKEY_MAX_KEYSETS];
     size_t n_ks;
-    uint32_t window;
+    uint32_t window;    /* accepted |T - now| and clock skew for key activation/expiry */
+    int accept_pending; /* 1: keys not yet active are returned with res->pending */
     pthread_mutex_t lock;
-    uint8_t (*replay)[16];
-    size_t replay_cap, replay_n, replay_head;
+    struct mcxi_replay *replay; /* replay_n used of replay_cap */
+    size_t replay_cap, replay_n;
+    uint64_t replay_hw;    /* NTP second of the latest `now` of an accepted message */
+    uint64_t replay_floor; /* T below this (NTP seconds) may have been forgotten: refused */
 };
 
 /* The KMS entry whose KmsUri equals (p, len), or NULL. */
@@ -42,8 +50,18 @@ mcx_err mcxi_mikey_uid_at(const struct mcxi_kms *k, const uint8_t *uri, size_t u
  */
 mcx_err mcxi_mikey_check_time(const mcx_mikey_ctx *ctx, uint64_t t_ntp, int64_t now);
 mcx_err mcxi_check_time_window(uint32_t window, uint64_t t_ntp, int64_t now);
-/* Record (RAND, T); MCX_ERR_MIKEY_REPLAY if already present. */
-mcx_err mcxi_mikey_replay(mcx_mikey_ctx *ctx, const uint8_t *rand, size_t rand_len, uint64_t t_ntp);
+/* Record (RAND, T) at now_ntp (NTP seconds): MCX_ERR_MIKEY_REPLAY if already present,
+ * MCX_ERR_MIKEY_TIME if T is as old as entries the cache has forgotten,
+ * MCX_ERR_MIKEY_REPLAY_FULL if the cache holds only entries that may still match. */
+mcx_err mcxi_mikey_replay(mcx_mikey_ctx *ctx, const uint8_t *rand, size_t rand_len, uint64_t t_ntp,
+                          uint64_t now_ntp);
+/* GSK messages (mikey_gsk.c, docs/gsk-format.md): with the envelope keys of `gmk` for this CSB ID
+ * and RAND, AES-CM of in[0, len) into out for T (its own inverse), and the KEMAC MAC of
+ * msg[0, len). Internal: for the keyed fuzz harness. */
+mcx_err mcxi_gsk_crypt(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
+                       uint64_t t, const uint8_t *in, size_t len, uint8_t *out);
+mcx_err mcxi_gsk_mac(const uint8_t gmk[16], uint32_t csb, const uint8_t *rand, size_t rand_len,
+                     const uint8_t *msg, size_t len, uint8_t out[32]);
 /* Unix seconds -> NTP seconds; MCX_ERR_ARG when out of the 32-bit NTP era 0. */
 mcx_err mcxi_unix_to_ntp(int64_t now, uint64_t *ntp_sec);
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Integration test of `mcxsec kms keygen|issue` and `mcxsec mikey dump|create|open|gsk-create|gsk-open|
-# gmk-bulk`: key files are Annex D documents; every purpose round-trips; rejections give the right
-# exit codes; the Streamwide interop message opens with the published keys; dump shows the tree.
+# gmk-bulk`: key files are Annex D documents; every purpose round-trips with its CS-ID; rejections
+# (incl. revoked / expired / not yet active keys) give the right exit codes; the Streamwide interop
+# message opens with the published keys, also from the repository's commented hex file; dump shows
+# the tree, and for a malformed message what decoded and where it stopped; SAKKE-to-self; GSK
+# offers with a stated validity.
 set -eu   # no pipefail: `... | grep -q` may close the pipe early
 B="$MCXSEC_BIN_DIR/mcxsec"
 V="$MCXSEC_SOURCE_DIR/tests/vectors"
@@ -41,12 +44,40 @@ cp gmk.mikey bad.mikey; printf '\x55' | dd of=bad.mikey bs=1 seek=300 conv=notru
 "$B" mikey open --cert cert.xml --keyset alice.xml --at $AT bad.mikey 2>/dev/null; [ $? = 1 ] || fail "tampered message accepted"
 set -e
 
+# key parameters are enforced: revoked / expired / not yet active are refused (exit 2); a key sent
+# ahead of its activation opens with --accept-pending and says pending=true
+"$B" mikey create --purpose gmk --cert cert.xml --keyset gms.xml --to sip:alice@example.org \
+      --at $AT --revoked --out revoked.mikey >/dev/null
+"$B" mikey create --purpose gmk --cert cert.xml --keyset gms.xml --to sip:alice@example.org \
+      --at $AT --expiry 2025-10-03T11:00:00Z --out expired.mikey >/dev/null
+"$B" mikey create --purpose gmk --cert cert.xml --keyset gms.xml --to sip:alice@example.org \
+      --at $AT --activation 2025-10-04T00:00:00Z --out later.mikey >/dev/null
+set +e
+for f in revoked expired later; do
+  "$B" mikey open --cert cert.xml --keyset alice.xml --at $AT $f.mikey 2>$f.err; [ $? = 2 ] || fail "$f GMK opened"
+done
+set -e
+grep -q MCX_ERR_REVOKED revoked.err || fail "revoked: $(cat revoked.err)"
+grep -q MCX_ERR_MIKEY_EXPIRED expired.err || fail "expired: $(cat expired.err)"
+grep -q MCX_ERR_MIKEY_NOT_ACTIVE later.err || fail "not active: $(cat later.err)"
+"$B" mikey open --cert cert.xml --keyset alice.xml --at $AT --accept-pending later.mikey | grep -q '^pending=true$' \
+  || fail "pending GMK"
+
 # --- every purpose, and the input forms (hex, base64, SDP) ------------------------------------------
 for p in pck csk spk mkfc mscck musik; do
   out=$("$B" mikey create --purpose $p --cert cert.xml --keyset alice.xml --to sip:bob@example.org --at $AT --format sdp)
   echo "$out" | get message > $p.sdp
   [ "$("$B" mikey open --cert cert.xml --keyset bob.xml --at $AT $p.sdp | get key)" = "$(echo "$out" | get key)" ] || fail "$p"
   [ "$("$B" mikey open --cert cert.xml --keyset bob.xml --at $AT $p.sdp | get purpose)" = $p ] || fail "$p purpose"
+done
+# CS-IDs of TS 33.180 Table E.1.3-1: CSK 6, MuSiK (alias msk) 7; SPK, MKFC, MSCCK none (#CS 0)
+for pc in csk:6 musik:7 msk:7 csk-download:6; do
+  "$B" mikey create --purpose ${pc%%:*} --cert cert.xml --keyset alice.xml --to sip:bob@example.org --at $AT --out cs.mikey >/dev/null
+  [ "$("$B" mikey open --cert cert.xml --keyset bob.xml --at $AT cs.mikey | get cs_id)" = ${pc##*:} ] || fail "CS-ID of ${pc%%:*}"
+done
+for p in spk mkfc mscck pck; do
+  "$B" mikey create --purpose $p --cert cert.xml --keyset alice.xml --to sip:bob@example.org --at $AT --out cs.mikey >/dev/null
+  "$B" mikey dump cs.mikey | grep -q '#CS  *0 ' || fail "$p has a crypto session"
 done
 "$B" mikey create --purpose pck --cert cert.xml --keyset alice.xml --to sip:bob@example.org --at $AT --format hex --hide-ids --out pck.hex >/dev/null
 "$B" mikey open --cert cert.xml --keyset bob.xml --at $AT pck.hex | grep -q '^purpose=pck' || fail "hex input"
@@ -70,6 +101,30 @@ set -e
 "$B" mikey dump --json pck.hex | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["payloads"][0]["payload"]=="HDR"' \
   || fail "dump json"
 
+# a malformed message: the payloads decoded so far, then where and why (exit 2)
+head -c 250 gmk.mikey > cut.mikey
+set +e
+"$B" mikey dump cut.mikey > cut.out 2>/dev/null; [ $? = 2 ] || fail "dump of a malformed message: exit"
+set -e
+grep -q '^IDR ' cut.out || fail "dump of a malformed message: decoded payloads"
+grep -Eq '^error at offset [0-9]+, in the SAKKE payload \(type 26\) starting at offset [0-9]+: truncated: SAKKE data' cut.out \
+  || fail "dump of a malformed message: error line: $(tail -1 cut.out)"
+"$B" mikey dump --json cut.mikey 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); e=d["error"]
+assert e["offset"]==e["payload_offset"]+5 and e["payload_type"]==26 and e["code"]=="MCX_ERR_DECODE", e
+assert [p["payload"] for p in d["payloads"]][-1]=="SP"' || fail "dump --json of a malformed message"
+
+# --- the initiator's other device (SAKKE-to-self); the expected initiator (--from) ---------------------
+"$B" mikey create --purpose pck --cert cert.xml --keyset alice.xml --to sip:bob@example.org --at $AT \
+      --sakke-to-self --hide-ids --out self.mikey > self.out
+[ "$("$B" mikey open --self --cert cert.xml --keyset alice.xml --at $AT self.mikey | get key)" = "$(get key < self.out)" ] \
+  || fail "SAKKE-to-self"
+"$B" mikey open --from sip:alice@example.org --cert cert.xml --keyset bob.xml --at $AT self.mikey | grep -q '^purpose=pck' \
+  || fail "--from (hidden initiator, E.7 post-check)"
+set +e
+"$B" mikey open --from sip:gms@example.org --cert cert.xml --keyset bob.xml --at $AT self.mikey 2>/dev/null
+[ $? = 2 ] || fail "--from accepted another initiator"
+set -e
+
 # --- interop: the Streamwide GMK message and Alice's published keys ------------------------------------
 sed -n 's/^message = /mikey /p' "$V/streamwide_v5.txt" | head -1 > sw.txt
 # the certificate is read from a saved KmsResponse/KmsInit, the key set from a standalone file
@@ -78,6 +133,15 @@ sed -n 's/^message = /mikey /p' "$V/streamwide_v5.txt" | head -1 > sw.txt
 grep -q '^key=07d1a1677ac36d8e81620484689b3c2d$' sw.out || fail "Streamwide GMK key"
 grep -q '^key_id=0df9bc39$' sw.out || fail "Streamwide GMK-ID"
 grep -q '^csb_id=06a12aea$' sw.out || fail "Streamwide GUK-ID"
+# the repository's own hex vector file ('#' provenance line) is read as it is
+"$B" mikey open --cert "$V/kmsxml/sw_response_init.xml" --keyset "$V/kmsxml/sw_keyset_alice.xml" \
+  --at 2025-10-02T23:48:00Z "$V/mikey_sw_test1_gmk.hex" | grep -q '^key=07d1a1677ac36d8e81620484689b3c2d$' \
+  || fail "hex vector file with a comment line"
+"$B" mikey dump "$V/mikey_sw_test1_gmk.hex" | grep -q 'input: hex' || fail "dump of the hex vector file"
+# and hex written as 0x-prefixed, comma-separated octets
+grep -v '^#' "$V/mikey_sw_test1_gmk.hex" | sed 's/\(..\)/0x\1, /g' | fold -w 96 > sw_0x.txt
+sed -i '1i # 0x-prefixed octets' sw_0x.txt
+"$B" mikey dump sw_0x.txt | grep -q 'MIKEY message, 701 octets (input: hex)' || fail "0x-prefixed hex"
 
 # --- GSK: signed broadcast, opened by both members; unacceptable signer refused ------------------------
 g=$("$B" mikey gsk-create --gmk "$key" --gmk-id "$kid" --cert cert.xml --keyset alice.xml --at $AT --format sdp)
@@ -94,6 +158,20 @@ set +e
 "$B" mikey gsk-open --gmk 00000000000000000000000000000000 --gmk-id "$kid" --cert cert.xml --at $AT gsk.sdp 2>/dev/null
 [ $? = 1 ] || fail "wrong GMK"
 set -e
+
+# a pre-generated GSK offer with a stated validity opens (late entry) an hour later, not after expiry;
+# one without stated validity only inside the window (--window widens it)
+"$B" mikey gsk-create --gmk "$key" --gmk-id "$kid" --at $AT --expiry 2025-10-03T14:00:00Z --out pre.mikey >/dev/null
+"$B" mikey gsk-open --gmk "$key" --gmk-id "$kid" --at 2025-10-03T13:00:00Z pre.mikey | grep -q '^expiry=2025-10-03T14:00:00Z$' \
+  || fail "pre-generated GSK"
+"$B" mikey gsk-create --gmk "$key" --gmk-id "$kid" --at $AT --out plain.mikey >/dev/null
+set +e
+"$B" mikey gsk-open --gmk "$key" --gmk-id "$kid" --at 2025-10-03T14:05:01Z pre.mikey 2>/dev/null; [ $? = 2 ] || fail "expired GSK offer"
+"$B" mikey gsk-open --gmk "$key" --gmk-id "$kid" --gmk-expiry 2025-10-03T13:00:00Z --at 2025-10-03T12:10:00Z pre.mikey 2>/dev/null
+[ $? = 2 ] || fail "GSK outliving its GMK"
+"$B" mikey gsk-open --gmk "$key" --gmk-id "$kid" --at 2025-10-03T12:10:00Z plain.mikey 2>/dev/null; [ $? = 2 ] || fail "GSK window"
+set -e
+"$B" mikey gsk-open --gmk "$key" --gmk-id "$kid" --window 900 --at 2025-10-03T12:10:00Z plain.mikey | grep -q '^gsk=' || fail "GSK --window"
 
 # --- gmk-bulk ------------------------------------------------------------------------------------------
 for i in $(seq 1 20); do echo "sip:member$i@example.org"; done > members.txt

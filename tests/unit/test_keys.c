@@ -1,8 +1,9 @@
 /*
  * Key-hierarchy tests (src/keys/keys.c): GUK-ID and SRTP master key/salt against the Streamwide and
- * Etherstack interop vectors, DPCK and the Streamwide key-parameter payload (open, and seal
- * reproducing it byte for byte), signalling keys against an independent HMAC computation, MKI
- * layout, and key-parameter codec round trips and malformed inputs.
+ * Etherstack interop vectors, the digest §8.3 chain down to the MKI and the §3.3 PCK keys of both
+ * call directions (each with negative siblings), DPCK and the Streamwide key-parameter payload
+ * (open, and seal reproducing it byte for byte), signalling keys against an independent HMAC
+ * computation, MKI layout, and key-parameter codec round trips and malformed inputs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -61,6 +62,68 @@ static void test_srtp_master(void **state)
     }
     uint8_t z[16] = {0}, k[16], s[12];
     assert_int_equal(mcx_srtp_master(z, 4, 1, z, 0, k, s), MCX_ERR_ARG);
+}
+
+/* Master key/salt of a section, with the CSB-ID from csb_id or, for a chain, from the GUK-ID of
+ * gmk/gmk_id/uri; the MKI likewise (4-octet key ID, or GMK-ID || GUK-ID). */
+static void section_keys(const char *sec, uint8_t k[16], uint8_t s[12], uint8_t mki[MCX_MKI_MAX],
+                         size_t *mki_len)
+{
+    uint8_t tgk[16], rand[16], cs[1] = {0};
+    char *uri = vec_get(KV, sec, "uri");
+    assert_int_equal(vec_get_hex(KV, sec, uri ? "gmk" : "tgk", tgk, 16), 16);
+    assert_int_equal(vec_get_hex(KV, sec, "rand", rand, 16), 16);
+    assert_int_equal(vec_get_hex(KV, sec, "cs_id", cs, 1), 1);
+    uint32_t csb;
+    if (uri != NULL) {
+        uint32_t gmk_id = vec_get_u32hex(KV, sec, "gmk_id");
+        assert_int_equal(mcx_guk_id(tgk, 16, gmk_id, uri, &csb), MCX_OK);
+        *mki_len = mcx_mki(gmk_id, &csb, mki);
+        free(uri);
+    } else {
+        csb = vec_get_u32hex(KV, sec, "csb_id");
+        *mki_len = mcx_mki(csb, NULL, mki);
+    }
+    assert_int_equal(mcx_srtp_master(tgk, cs[0], csb, rand, 16, k, s), MCX_OK);
+}
+
+/* Digest §8.3 chain up to the MKI, §3.3 PCK per direction, and their negative siblings. */
+static void test_chain_and_directions(void **state)
+{
+    (void)state;
+    static const char *const pos[] = {"chain_es1", "srtp_pck_cs0", "srtp_pck_cs1"};
+    static const char *const neg[] = {"neg_chain_es1_member", "neg_srtp_pck_cs0_direction",
+                                      "neg_srtp_pck_cs1_rand", "neg_srtp_pck_cs0_key"};
+    uint8_t k[16], s[12], wk[16], ws[12], mki[MCX_MKI_MAX], wmki[MCX_MKI_MAX];
+    size_t ml, wml;
+    for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++) {
+        section_keys(pos[i], k, s, mki, &ml);
+        assert_int_equal(vec_get_hex(KV, pos[i], "master_key", wk, 16), 16);
+        assert_int_equal(vec_get_hex(KV, pos[i], "master_salt", ws, 12), 12);
+        wml = vec_get_hex(KV, pos[i], "mki", wmki, sizeof wmki);
+        if (memcmp(k, wk, 16) != 0 || memcmp(s, ws, 12) != 0 || ml != wml ||
+            memcmp(mki, wmki, ml) != 0)
+            fail_msg("%s: master key, salt or MKI differ", pos[i]);
+        char *guk_s = vec_get(KV, pos[i], "guk_id");
+        int has_guk = guk_s != NULL;
+        free(guk_s);
+        if (has_guk) {
+            uint32_t key_id, guk;
+            assert_int_equal(mcx_mki_parse(mki, ml, &key_id, &guk), MCX_OK);
+            assert_int_equal(guk, vec_get_u32hex(KV, pos[i], "guk_id"));
+            assert_int_equal(key_id, vec_get_u32hex(KV, pos[i], "gmk_id"));
+        }
+    }
+    for (size_t i = 0; i < sizeof neg / sizeof neg[0]; i++) {
+        section_keys(neg[i], k, s, mki, &ml);
+        assert_int_equal(vec_get_hex(KV, neg[i], "master_key", wk, 16), 16);
+        assert_int_equal(vec_get_hex(KV, neg[i], "master_salt", ws, 12), 12);
+        if (memcmp(k, wk, 16) == 0 || memcmp(s, ws, 12) == 0)
+            fail_msg("%s: the changed input gave the published output", neg[i]);
+        wml = vec_get_hex(KV, neg[i], "mki", wmki, sizeof wmki);
+        if (wml != (size_t)-1 && wml == ml && memcmp(mki, wmki, ml) == 0)
+            fail_msg("%s: the changed input gave the published MKI", neg[i]);
+    }
 }
 
 static void test_dpck_and_params(void **state)
@@ -195,9 +258,13 @@ static void test_mki(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_guk_id),          cmocka_unit_test(test_srtp_master),
-        cmocka_unit_test(test_dpck_and_params), cmocka_unit_test(test_params_roundtrip),
-        cmocka_unit_test(test_signalling_keys), cmocka_unit_test(test_mki),
+        cmocka_unit_test(test_guk_id),
+        cmocka_unit_test(test_srtp_master),
+        cmocka_unit_test(test_dpck_and_params),
+        cmocka_unit_test(test_params_roundtrip),
+        cmocka_unit_test(test_signalling_keys),
+        cmocka_unit_test(test_mki),
+        cmocka_unit_test(test_chain_and_directions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

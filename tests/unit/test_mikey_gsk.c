@@ -3,7 +3,9 @@
  * docs/gsk-format.md reproduced byte for byte (tests/vectors/mikey_gsk_example.txt); envelope keys
  * recomputed independently; signed and unsigned round trips; and every rejection: unknown GMK-ID,
  * wrong GMK (MAC), tampered ciphertext/MAC/signature, unacceptable signer, missing required
- * signature, unknown signer KMS, T outside the window, V bit set.
+ * signature, unknown signer KMS, T outside the window, V bit set; the stated validity of
+ * pre-generated offers and its bounds (receiver's maximum, GMK validity, revocation, activation);
+ * the whole RAND kept.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "mcxsec/kdf.h"
 #include "mcxsec/mikey.h"
@@ -61,14 +65,17 @@ static mcx_mikey_ctx *ctx_for(const char *who)
 struct table {
     uint8_t gmk[16];
     uint32_t id;
+    uint64_t activation, expiry; /* the GMK's validity (NTP seconds, 0 = none) */
 };
 
-static mcx_err lookup(void *arg, uint32_t id, uint8_t gmk[16])
+static mcx_err lookup(void *arg, uint32_t id, struct mcx_gsk_gmk *gmk)
 {
     const struct table *t = arg;
     if (id != t->id)
         return MCX_ERR_NOT_FOUND;
-    memcpy(gmk, t->gmk, 16);
+    memcpy(gmk->key, t->gmk, 16);
+    gmk->activation = t->activation;
+    gmk->expiry = t->expiry;
     return MCX_OK;
 }
 
@@ -123,6 +130,7 @@ static void test_worked_example(void **state)
     assert_memory_equal(sk, wsk, 14);
     /* and it opens */
     struct table t;
+    memset(&t, 0, sizeof t);
     memcpy(t.gmk, gmk, 16);
     t.id = a.gmk_id;
     struct mcx_gsk_process_args pa;
@@ -154,7 +162,9 @@ static void test_signed(void **state)
     mcx_mikey_ctx *alice = ctx_for("alice"), *bob = ctx_for("bob");
     struct table t = {{0x07, 0xd1, 0xa1, 0x67, 0x7a, 0xc3, 0x6d, 0x8e, 0x81, 0x62, 0x04, 0x84, 0x68,
                        0x9b, 0x3c, 0x2d},
-                      0x0df9bc39};
+                      0x0df9bc39,
+                      0,
+                      0};
     struct mcx_gsk_create_args a;
     memset(&a, 0, sizeof a);
     a.gmk = t.gmk;
@@ -254,11 +264,225 @@ static void test_signed(void **state)
     mcx_mikey_ctx_free(bob);
 }
 
+static const uint8_t GMK[16] = {0x07, 0xd1, 0xa1, 0x67, 0x7a, 0xc3, 0x6d, 0x8e,
+                                0x81, 0x62, 0x04, 0x84, 0x68, 0x9b, 0x3c, 0x2d};
+#define GMK_ID 0x0df9bc39u
+
+/* The table holding the example GMK, without validity. */
+static void table_init(struct table *t)
+{
+    memset(t, 0, sizeof *t);
+    memcpy(t->gmk, GMK, 16);
+    t->id = GMK_ID;
+}
+
+static struct mcx_gsk_process_args open_args(struct table *t, int64_t now)
+{
+    struct mcx_gsk_process_args pa;
+    memset(&pa, 0, sizeof pa);
+    pa.lookup = lookup;
+    pa.lookup_arg = t;
+    pa.now = now;
+    return pa;
+}
+
+static size_t make_gsk(int64_t now, uint64_t activation, uint64_t expiry, uint8_t *out, size_t cap,
+                       struct mcx_gsk_result *cr)
+{
+    struct mcx_gsk_create_args a;
+    memset(&a, 0, sizeof a);
+    a.gmk = GMK;
+    a.gmk_id = GMK_ID;
+    a.now = now;
+    a.activation = activation;
+    a.expiry = expiry;
+    size_t l = cap;
+    assert_int_equal(mcx_gsk_create(&a, out, &l, cr), MCX_OK);
+    return l;
+}
+
+/* Replace the validity extension of a GSK message by `kp` (sealed under the GSK) and recompute the
+ * KEMAC MAC with the GMK's envelope key, i.e. what a GMK holder could send. */
+static size_t reseal_validity(const uint8_t *msg, size_t len, const uint8_t gsk[16],
+                              const struct mcx_key_params *kp, uint8_t *out, size_t cap)
+{
+    struct mcx_mikey_msg m;
+    struct mcx_mikey_layout lay;
+    uint8_t ge[128], auth[32];
+    assert_int_equal(mcx_mikey_decode(msg, len, &m, NULL), MCX_OK);
+    size_t gl = sizeof ge, k;
+    assert_int_equal(mcx_key_params_seal(gsk, m.hdr.csb_id, kp, 1, NULL, ge, &gl), MCX_OK);
+    for (k = 0; k < m.n && m.p[k].type != MCX_MIKEY_PT_GEXT; k++)
+        ;
+    assert_true(k < m.n);
+    m.p[k].u.gext.data.p = ge;
+    m.p[k].u.gext.data.len = gl;
+    size_t ol = cap;
+    assert_int_equal(mcx_mikey_encode(&m, out, &ol, &lay), MCX_OK);
+    assert_int_equal(mcx_mikey_derive(MCX_PRF_HMAC_SHA256, GMK, 16, MCX_PRF_CONST_ENV_AUTH, 0xFF,
+                                      m.hdr.csb_id, m.p[1].u.rand.p, m.p[1].u.rand.len, auth, 32),
+                     MCX_OK);
+    unsigned ml = 0;
+    assert_non_null(HMAC(EVP_sha256(), auth, 32, out, lay.mac_off, out + lay.mac_off, &ml));
+    return ol;
+}
+
+/* docs/gsk-format.md "Receiver": a pre-generated or re-sent offer states its validity and is
+ * accepted for that long; without it T must be within the window; the GMK's own validity bounds
+ * everything; a stated validity is checked for consistency, revocation, expiry and activation. */
+static void test_validity(void **state)
+{
+    (void)state;
+    struct table t;
+    table_init(&t);
+    uint8_t m[512], bad[512];
+    struct mcx_gsk_result cr, r;
+    const int64_t t0 = SW_NOW;
+    const uint64_t n0 = (uint64_t)(t0 + (int64_t)MCX_NTP_UNIX_OFFSET);
+    /* no stated validity: the +-300 s window of T */
+    size_t l = make_gsk(t0, 0, 0, m, sizeof m, &cr);
+    struct mcx_gsk_process_args pa = open_args(&t, t0 + 300);
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    assert_true(r.expiry == 0);
+    pa = open_args(&t, t0 + 1000);
+    expect(&pa, m, l, MCX_ERR_MIKEY_TIME);
+    pa.window = 1000; /* the receiver's own --window */
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    /* pre-generated, valid for an hour from T: opened (late entry) 50 minutes later */
+    l = make_gsk(t0, 0, n0 + 3600, m, sizeof m, &cr);
+    pa = open_args(&t, t0 + 3000);
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    assert_memory_equal(r.gsk, cr.gsk, 16);
+    assert_true(r.expiry == n0 + 3600 && r.activation == 0 && r.pending == 0);
+    /* ... and refused after its expiry (plus the clock skew): a replay cannot outlive it */
+    pa.now = t0 + 3600 + 300;
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    pa.now = t0 + 3600 + 301;
+    expect(&pa, m, l, MCX_ERR_MIKEY_EXPIRED);
+    /* T from the future is refused whatever the validity says */
+    pa.now = t0 - 301;
+    expect(&pa, m, l, MCX_ERR_MIKEY_TIME);
+    /* activation ahead: refused, or accepted as pending */
+    l = make_gsk(t0, n0 + 1800, n0 + 3600, m, sizeof m, &cr);
+    pa = open_args(&t, t0);
+    expect(&pa, m, l, MCX_ERR_MIKEY_NOT_ACTIVE);
+    pa.accept_pending = 1;
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    assert_int_equal(r.pending, 1);
+    assert_true(r.activation == n0 + 1800);
+    pa.now = t0 + 1800;
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    assert_int_equal(r.pending, 0);
+    /* a stated validity longer than the receiver accepts (default 24 h; configurable) */
+    l = make_gsk(t0, 0, n0 + 2 * 86400, m, sizeof m, &cr);
+    pa = open_args(&t, t0);
+    expect(&pa, m, l, MCX_ERR_MIKEY_PARAMS);
+    pa.max_lifetime = 3 * 86400;
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    /* the GMK's validity: a GSK may not outlive its GMK; an expired or not yet active GMK opens
+     * nothing */
+    l = make_gsk(t0, 0, n0 + 3600, m, sizeof m, &cr);
+    pa = open_args(&t, t0);
+    t.expiry = n0 + 1800;
+    expect(&pa, m, l, MCX_ERR_MIKEY_PARAMS);
+    t.expiry = n0 + 7200;
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    pa.now = t0 + 7200 + 301;
+    expect(&pa, m, l, MCX_ERR_MIKEY_EXPIRED);
+    t.expiry = 0;
+    t.activation = n0 + 600;
+    pa.now = t0;
+    expect(&pa, m, l, MCX_ERR_MIKEY_NOT_ACTIVE);
+    t.activation = 0;
+    /* validity re-sealed by a GMK holder: revoked; another key type; no expiry; expiry before
+     * activation. The unmodified re-seal is accepted (control). */
+    struct mcx_key_params kp;
+    memset(&kp, 0, sizeof kp);
+    kp.status = MCX_KEY_STATUS_NOT_REVOKED;
+    kp.expiry = n0 + 3600;
+    size_t bl = reseal_validity(m, l, cr.gsk, &kp, bad, sizeof bad);
+    assert_int_equal(mcx_gsk_process(&pa, bad, bl, &r), MCX_OK);
+    kp.status = 0;
+    bl = reseal_validity(m, l, cr.gsk, &kp, bad, sizeof bad);
+    expect(&pa, bad, bl, MCX_ERR_REVOKED);
+    kp.status = MCX_KEY_STATUS_NOT_REVOKED;
+    kp.key_type = MCX_PURPOSE_PCK;
+    bl = reseal_validity(m, l, cr.gsk, &kp, bad, sizeof bad);
+    expect(&pa, bad, bl, MCX_ERR_MIKEY_PARAMS);
+    kp.key_type = MCX_PURPOSE_GMK;
+    kp.expiry = 0;
+    bl = reseal_validity(m, l, cr.gsk, &kp, bad, sizeof bad);
+    expect(&pa, bad, bl, MCX_ERR_MIKEY_PARAMS);
+    kp.activation = n0 + 100;
+    kp.expiry = n0 + 50;
+    bl = reseal_validity(m, l, cr.gsk, &kp, bad, sizeof bad);
+    expect(&pa, bad, bl, MCX_ERR_MIKEY_PARAMS);
+    /* the validity is MACed: changing it without the GMK fails the MAC */
+    struct mcx_mikey_msg d;
+    assert_int_equal(mcx_mikey_decode(m, l, &d, NULL), MCX_OK);
+    assert_int_equal(d.p[3].type, MCX_MIKEY_PT_GEXT);
+    memcpy(bad, m, l);
+    bad[d.p[3].u.gext.data.p + 40 - m] ^= 1; /* inside the extension's ciphertext */
+    expect(&pa, bad, l, MCX_ERR_VERIFY);
+    /* creation refuses an unusable validity */
+    struct mcx_gsk_create_args a;
+    memset(&a, 0, sizeof a);
+    a.gmk = GMK;
+    a.gmk_id = GMK_ID;
+    a.now = t0;
+    a.expiry = n0 - 1; /* before T */
+    size_t cl = sizeof bad;
+    assert_int_equal(mcx_gsk_create(&a, bad, &cl, NULL), MCX_ERR_ARG);
+    a.expiry = 0;
+    a.activation = n0; /* an activation without an expiry */
+    assert_int_equal(mcx_gsk_create(&a, bad, &cl, NULL), MCX_ERR_ARG);
+    mcx_wipe(&cr, sizeof cr);
+    mcx_wipe(&r, sizeof r);
+}
+
+/* The whole RAND is returned (and used for the envelope keys), not 16 octets of it: SRTP master
+ * keys of a GSK depend on all of it (RFC 3830 §4.1.3). */
+static void test_long_rand(void **state)
+{
+    (void)state;
+    struct table t;
+    table_init(&t);
+    uint8_t rand[40], m[512];
+    for (size_t i = 0; i < sizeof rand; i++)
+        rand[i] = (uint8_t)(3 * i + 1);
+    struct mcx_gsk_create_args a;
+    memset(&a, 0, sizeof a);
+    a.gmk = GMK;
+    a.gmk_id = GMK_ID;
+    a.now = SW_NOW;
+    a.rand = rand;
+    a.rand_len = sizeof rand;
+    struct mcx_gsk_result cr, r;
+    size_t l = sizeof m;
+    assert_int_equal(mcx_gsk_create(&a, m, &l, &cr), MCX_OK);
+    struct mcx_gsk_process_args pa = open_args(&t, SW_NOW);
+    assert_int_equal(mcx_gsk_process(&pa, m, l, &r), MCX_OK);
+    assert_int_equal(r.rand_len, sizeof rand);
+    assert_memory_equal(r.rand, rand, sizeof rand);
+    uint8_t k1[16], s1[12], k2[16], s2[12];
+    assert_int_equal(mcx_srtp_master(r.gsk, MCX_CS_GROUP, r.gsk_id, r.rand, r.rand_len, k1, s1),
+                     MCX_OK);
+    assert_int_equal(mcx_srtp_master(cr.gsk, MCX_CS_GROUP, cr.gsk_id, rand, 16, k2, s2), MCX_OK);
+    assert_memory_not_equal(k1, k2, 16); /* 16 octets of the RAND would give other keys */
+    a.rand_len = 15;
+    l = sizeof m;
+    assert_int_equal(mcx_gsk_create(&a, m, &l, NULL), MCX_ERR_ARG);
+    mcx_wipe(&cr, sizeof cr);
+    mcx_wipe(&r, sizeof r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_worked_example),
         cmocka_unit_test(test_signed),
+        cmocka_unit_test(test_validity),
+        cmocka_unit_test(test_long_rand),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -18,25 +18,30 @@ static void usage(FILE *f)
         "  dump [--json] [--cert CERT.xml --keyset KEYSET.xml [--at TIME]] MSG\n"
         "      annotated decode of any MIKEY message (raw, hex, base64 or SDP a=key-mgmt:mikey);\n"
         "      with key files also verifies it and prints the decrypted key\n"
-        "  create --purpose gmk|pck|csk|spk|mkfc|mscck|musik --cert CERT.xml --keyset SENDER.xml\n"
-        "         --to URI [--to-cert CERT.xml] [--key HEX] [--key-id HEX] [--at TIME]\n"
-        "         [--activation TIME] [--expiry TIME] [--group-id ID]... [--text TEXT] "
-        "[--revoked]\n"
-        "         [--params] [--hide-ids] [--sakke-to-self] [--cs-id N | --no-cs] [--out FILE]\n"
-        "         [--format base64|hex|sdp|raw]\n"
+        "  create --purpose PURPOSE --cert CERT.xml --keyset SENDER.xml --to URI [--to-cert "
+        "CERT.xml]\n"
+        "         [--key HEX] [--key-id HEX] [--at TIME] [--activation TIME] [--expiry TIME]\n"
+        "         [--group-id ID]... [--text TEXT] [--revoked] [--params] [--hide-ids]\n"
+        "         [--sakke-to-self] [--cs-id N | --no-cs] [--out FILE] [--format "
+        "base64|hex|sdp|raw]\n"
+        "      PURPOSE: gmk pck csk (= csk-upload) csk-download spk mkfc mscck musik (= msk)\n"
         "  open --cert CERT.xml --keyset RECEIVER.xml [--kms-cert CERT.xml]... [--at TIME]\n"
-        "       [--purpose P] [--window SECONDS] MSG\n"
+        "       [--purpose P] [--window SECONDS] [--from URI] [--accept-pending] [--self] MSG\n"
         "      prints key=, key_id=, purpose=, rand=, parameters (the key IS printed)\n"
         "  gsk-create --gmk HEX --gmk-id HEX [--gsk HEX] [--gsk-id HEX] [--cert CERT.xml --keyset "
         "SIGNER.xml]\n"
-        "             [--at TIME] [--out FILE] [--format ...]\n"
-        "  gsk-open --gmk HEX --gmk-id HEX [--cert CERT.xml [--kms-cert CERT.xml]...]\n"
-        "           [--require-signature] [--signer URI]... [--at TIME] MSG\n"
+        "             [--activation TIME] [--expiry TIME] [--at TIME] [--out FILE] [--format ...]\n"
+        "  gsk-open --gmk HEX --gmk-id HEX [--gmk-activation TIME] [--gmk-expiry TIME]\n"
+        "           [--cert CERT.xml [--kms-cert CERT.xml]...] [--require-signature] [--signer "
+        "URI]...\n"
+        "           [--window SECONDS] [--max-lifetime SECONDS] [--accept-pending] [--at TIME] "
+        "MSG\n"
         "  gmk-bulk --cert CERT.xml --keyset GMS.xml --members FILE --out DIR [--key HEX --key-id "
         "HEX]\n"
         "           [--threads N] [--at TIME] [--params] [--group-id ID]\n"
         "Times are ISO-8601 UTC, e.g. 2025-10-03T12:00:00Z. Exit: 0 ok, 1 verification failed,\n"
-        "2 bad usage or input (incl. a rejected message), 3 internal failure.\n");
+        "2 bad usage or input (incl. a rejected message: revoked, expired, not yet active), 3 "
+        "internal failure.\n");
 }
 
 /* Write a message to --out (raw, mode 0644) or stdout in --format (default base64). */
@@ -101,23 +106,54 @@ static int parse_key16(const char *cmd, const char *what, const char *hex, uint8
     return cli_hex_exact(cmd, what, hex, out, 16);
 }
 
+static int opt_time_ntp(const char *cmd, const struct cli_args *a, const char *name, uint64_t *ntp)
+{
+    const char *s = cli_get(a, name);
+    char what[40];
+    int64_t t;
+    int rc;
+    *ntp = 0;
+    if (s == NULL)
+        return CLI_OK;
+    snprintf(what, sizeof what, "--%s", name);
+    if ((rc = cli_time(cmd, what, s, &t)) != CLI_OK)
+        return rc;
+    if (t + (int64_t)MCX_NTP_UNIX_OFFSET <= 0 || t + (int64_t)MCX_NTP_UNIX_OFFSET > UINT32_MAX) {
+        fprintf(stderr, "mcxsec %s: %s: outside the NTP era\n", cmd, what);
+        return CLI_USAGE;
+    }
+    *ntp = (uint64_t)(t + (int64_t)MCX_NTP_UNIX_OFFSET);
+    return CLI_OK;
+}
+
+static int opt_seconds(const char *cmd, const struct cli_args *a, const char *name, uint32_t *v)
+{
+    const char *s = cli_get(a, name);
+    char what[40];
+    uint64_t u;
+    int rc;
+    if (s == NULL)
+        return CLI_OK;
+    snprintf(what, sizeof what, "--%s", name);
+    if ((rc = cli_u64(cmd, what, s, &u)) != CLI_OK)
+        return rc;
+    if (u > UINT32_MAX) {
+        fprintf(stderr, "mcxsec %s: %s out of range\n", cmd, what);
+        return CLI_USAGE;
+    }
+    *v = (uint32_t)u;
+    return CLI_OK;
+}
+
 static int fill_params(const char *cmd, const struct cli_args *a, struct mcx_key_params *kp)
 {
     memset(kp, 0, sizeof *kp);
     kp->status = cli_flag(a, "revoked") ? 0 : MCX_KEY_STATUS_NOT_REVOKED;
-    int64_t t;
     int rc;
     const char *s;
-    if ((s = cli_get(a, "activation")) != NULL) {
-        if ((rc = cli_time(cmd, "--activation", s, &t)) != CLI_OK)
-            return rc;
-        kp->activation = (uint64_t)(t + (int64_t)MCX_NTP_UNIX_OFFSET);
-    }
-    if ((s = cli_get(a, "expiry")) != NULL) {
-        if ((rc = cli_time(cmd, "--expiry", s, &t)) != CLI_OK)
-            return rc;
-        kp->expiry = (uint64_t)(t + (int64_t)MCX_NTP_UNIX_OFFSET);
-    }
+    if ((rc = opt_time_ntp(cmd, a, "activation", &kp->activation)) != CLI_OK ||
+        (rc = opt_time_ntp(cmd, a, "expiry", &kp->expiry)) != CLI_OK)
+        return rc;
     if ((s = cli_get(a, "text")) != NULL) {
         if (strlen(s) > MCX_KEY_PARAMS_TEXT_MAX) {
             fprintf(stderr, "mcxsec %s: --text longer than %d octets\n", cmd,
@@ -139,20 +175,6 @@ static int fill_params(const char *cmd, const struct cli_args *a, struct mcx_key
     return CLI_OK;
 }
 
-static unsigned default_cs_id(int purpose)
-{
-    switch (purpose) {
-    case MCX_PURPOSE_GMK:
-        return MCX_CS_GROUP;
-    case MCX_PURPOSE_CSK:
-        return MCX_CS_CSK;
-    case MCX_PURPOSE_MUSIK:
-        return MCX_CS_MUSIK;
-    default:
-        return MCX_CS_PRIVATE_INIT;
-    }
-}
-
 static void out_params(struct cli_out *o, const struct mcx_key_params *kp)
 {
     char t[32];
@@ -170,6 +192,20 @@ static void out_params(struct cli_out *o, const struct mcx_key_params *kp)
     cli_out_str(o, "text", kp->text);
     for (size_t i = 0; i < kp->n_groups; i++)
         cli_out_str(o, "group_id", kp->groups[i]);
+}
+
+static void out_validity(struct cli_out *o, const struct mcx_gsk_result *r)
+{
+    char t[32];
+    if (r->expiry == 0)
+        return;
+    if (r->activation) {
+        cli_ntp_fmt(r->activation << 32, t);
+        cli_out_str(o, "activation", t);
+    }
+    cli_ntp_fmt(r->expiry << 32, t);
+    cli_out_str(o, "expiry", t);
+    cli_out_bool(o, "pending", r->pending);
 }
 
 static int cmd_create(int argc, char **argv)
@@ -212,9 +248,11 @@ static int cmd_create(int argc, char **argv)
     uint8_t key[16], msg[MCX_MIKEY_MAX_MSG];
     ca.purpose = (enum mcx_purpose)purpose;
     ca.responder_uri = to;
-    ca.cs_id = (uint8_t)default_cs_id(purpose);
-    ca.no_cs =
-        cli_flag(&a, "no-cs") || (purpose == MCX_PURPOSE_PCK && cli_get(&a, "cs-id") == NULL);
+    /* TS 33.180 Table E.1.3-1: GMK 4, CSK 6, MuSiK 7; the others have no single CS-ID (PCK: 0/1
+     * per call direction; SPK, MKFC, MSCCK: none), so they get #CS = 0 unless --cs-id is given */
+    int cs = mcx_purpose_cs_id((unsigned)purpose);
+    ca.cs_id = cs < 0 ? 0 : (uint8_t)cs;
+    ca.no_cs = cli_flag(&a, "no-cs") || (cs < 0 && cli_get(&a, "cs-id") == NULL);
     ca.hide_identities = cli_flag(&a, "hide-ids");
     ca.sakke_to_self = cli_flag(&a, "sakke-to-self");
     const char *s;
@@ -301,8 +339,10 @@ static int cmd_create(int argc, char **argv)
 
 static int cmd_open(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {
-        CLI_KEYS_OPTS, {"at", 1, 0}, {"purpose", 1, 0}, {"window", 1, 0}, {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS,     {"at", 1, 0},
+                                              {"purpose", 1, 0}, {"window", 1, 0},
+                                              {"from", 1, 0},    {"accept-pending", 0, 0},
+                                              {"self", 0, 0},    {NULL, 0, 0}};
     const char *cmd = "mikey open";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
@@ -335,17 +375,24 @@ static int cmd_open(int argc, char **argv)
         free(msg);
         return rc;
     }
-    if ((s = cli_get(&a, "window")) != NULL) {
-        uint64_t w;
-        if ((rc = cli_u64(cmd, "--window", s, &w)) != CLI_OK || w > UINT32_MAX) {
-            mcx_mikey_ctx_free(ctx);
-            free(msg);
-            return CLI_USAGE;
-        }
-        mcx_mikey_ctx_set_window(ctx, (uint32_t)w);
+    uint32_t w = MCX_MIKEY_DEFAULT_WINDOW;
+    if ((rc = opt_seconds(cmd, &a, "window", &w)) != CLI_OK) {
+        mcx_mikey_ctx_free(ctx);
+        free(msg);
+        return rc;
     }
+    mcx_mikey_ctx_set_window(ctx, w);
+    mcx_mikey_ctx_set_accept_pending(ctx, cli_flag(&a, "accept-pending"));
     struct mcx_mikey_result r;
-    mcx_err e = mcx_mikey_process(ctx, msg, len, expect, now, &r);
+    /* --self: this device belongs to the initiator and recovers the key from SAKKE-to-self */
+    mcx_err e = cli_flag(&a, "self") ? mcx_mikey_process_self(ctx, msg, len, expect, now, &r)
+                                     : mcx_mikey_process(ctx, msg, len, expect, now, &r);
+    /* --from: the initiator must be this identity (e.g. the MCX server's MDSI for a key
+     * download); for a hidden initiator this is the E.7 post-check */
+    const char *from = cli_get(&a, "from");
+    if (e == MCX_OK && from != NULL &&
+        (e = mcx_mikey_check_initiator(ctx, &r, from, NULL)) != MCX_OK)
+        mcx_wipe(&r, sizeof r);
     mcx_mikey_ctx_free(ctx);
     free(msg);
     if (e != MCX_OK)
@@ -366,8 +413,10 @@ static int cmd_open(int argc, char **argv)
     cli_out_str(&o, "time", t);
     cli_out_str(&o, "initiator", r.initiator_uri);
     cli_out_hex(&o, "initiator_uid", r.initiator_uid, 32);
-    if (r.has_params)
+    if (r.has_params) {
         out_params(&o, &r.params);
+        cli_out_bool(&o, "pending", r.pending);
+    }
     cli_out_flush(&o);
     mcx_wipe(&r, sizeof r);
     return CLI_OK;
@@ -375,9 +424,10 @@ static int cmd_open(int argc, char **argv)
 
 static int cmd_gsk_create(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS, {"gmk", 1, 0},    {"gmk-id", 1, 0},
-                                              {"gsk", 1, 0}, {"gsk-id", 1, 0}, {"at", 1, 0},
-                                              {"out", 1, 0}, {"format", 1, 0}, {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {
+        CLI_KEYS_OPTS,        {"gmk", 1, 0},    {"gmk-id", 1, 0}, {"gsk", 1, 0},
+        {"gsk-id", 1, 0},     {"at", 1, 0},     {"out", 1, 0},    {"format", 1, 0},
+        {"activation", 1, 0}, {"expiry", 1, 0}, {NULL, 0, 0}};
     const char *cmd = "mikey gsk-create";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
@@ -401,10 +451,17 @@ static int cmd_gsk_create(int argc, char **argv)
     if ((s = cli_get(&a, "gsk-id")) != NULL &&
         (rc = cli_key_id(cmd, "--gsk-id", s, &ga.gsk_id)) != CLI_OK)
         return rc;
-    if ((rc = cli_time_or_now(cmd, &a, &ga.now)) != CLI_OK)
+    if ((rc = cli_time_or_now(cmd, &a, &ga.now)) != CLI_OK ||
+        (rc = opt_time_ntp(cmd, &a, "activation", &ga.activation)) != CLI_OK ||
+        (rc = opt_time_ntp(cmd, &a, "expiry", &ga.expiry)) != CLI_OK)
         return rc;
+    if (ga.activation != 0 && ga.expiry == 0) {
+        fprintf(stderr, "mcxsec %s: --activation needs --expiry\n", cmd);
+        return CLI_USAGE;
+    }
     mcx_mikey_ctx *ctx = NULL;
-    if (cli_get(&a, "cert") != NULL || cli_get(&a, "keyset") != NULL || cli_get(&a, "keystore") != NULL) {
+    if (cli_get(&a, "cert") != NULL || cli_get(&a, "keyset") != NULL ||
+        cli_get(&a, "keystore") != NULL) {
         struct cli_keys k;
         if ((rc = cli_keys_load(cmd, &a, 2, &k)) == CLI_OK)
             rc = cli_keys_ctx(cmd, &k, &ctx);
@@ -430,8 +487,9 @@ static int cmd_gsk_create(int argc, char **argv)
         cli_out_str(&o, "gsk_id", id);
         snprintf(id, sizeof id, "%08x", r.gmk_id);
         cli_out_str(&o, "gmk_id", id);
-        cli_out_hex(&o, "rand", r.rand, 16);
+        cli_out_hex(&o, "rand", r.rand, r.rand_len);
         cli_out_bool(&o, "signed", r.signed_msg);
+        out_validity(&o, &r);
         cli_out_flush(&o);
     }
     mcx_wipe(&r, sizeof r);
@@ -439,16 +497,16 @@ static int cmd_gsk_create(int argc, char **argv)
 }
 
 struct gsk_table {
-    uint8_t gmk[16];
+    struct mcx_gsk_gmk gmk;
     uint32_t gmk_id;
 };
 
-static mcx_err gsk_lookup(void *arg, uint32_t id, uint8_t gmk[16])
+static mcx_err gsk_lookup(void *arg, uint32_t id, struct mcx_gsk_gmk *gmk)
 {
     const struct gsk_table *t = arg;
     if (id != t->gmk_id)
         return MCX_ERR_NOT_FOUND;
-    memcpy(gmk, t->gmk, 16);
+    *gmk = t->gmk;
     return MCX_OK;
 }
 
@@ -466,9 +524,18 @@ static int gsk_policy(void *arg, const char *uri, const uint8_t uid[32])
 
 static int cmd_gsk_open(int argc, char **argv)
 {
-    static const struct cli_optspec spec[] = {
-        CLI_KEYS_OPTS,    {"gmk", 1, 0}, {"gmk-id", 1, 0}, {"require-signature", 0, 0},
-        {"signer", 1, 1}, {"at", 1, 0},  {NULL, 0, 0}};
+    static const struct cli_optspec spec[] = {CLI_KEYS_OPTS,
+                                              {"gmk", 1, 0},
+                                              {"gmk-id", 1, 0},
+                                              {"gmk-activation", 1, 0},
+                                              {"gmk-expiry", 1, 0},
+                                              {"require-signature", 0, 0},
+                                              {"signer", 1, 1},
+                                              {"at", 1, 0},
+                                              {"window", 1, 0},
+                                              {"max-lifetime", 1, 0},
+                                              {"accept-pending", 0, 0},
+                                              {NULL, 0, 0}};
     const char *cmd = "mikey gsk-open";
     struct cli_args a;
     int rc = cli_parse(&a, cmd, spec, argc, argv);
@@ -481,26 +548,43 @@ static int cmd_gsk_open(int argc, char **argv)
         return CLI_USAGE;
     }
     struct gsk_table t;
-    if ((rc = parse_key16(cmd, "--gmk", gs, t.gmk)) != CLI_OK ||
-        (rc = cli_key_id(cmd, "--gmk-id", gi, &t.gmk_id)) != CLI_OK)
-        return rc;
     struct mcx_gsk_process_args pa;
+    memset(&t, 0, sizeof t);
     memset(&pa, 0, sizeof pa);
+    if ((rc = parse_key16(cmd, "--gmk", gs, t.gmk.key)) != CLI_OK ||
+        (rc = cli_key_id(cmd, "--gmk-id", gi, &t.gmk_id)) != CLI_OK ||
+        (rc = opt_time_ntp(cmd, &a, "gmk-activation", &t.gmk.activation)) != CLI_OK ||
+        (rc = opt_time_ntp(cmd, &a, "gmk-expiry", &t.gmk.expiry)) != CLI_OK ||
+        (rc = opt_seconds(cmd, &a, "window", &pa.window)) != CLI_OK ||
+        (rc = opt_seconds(cmd, &a, "max-lifetime", &pa.max_lifetime)) != CLI_OK) {
+        mcx_wipe(&t, sizeof t);
+        return rc;
+    }
+    if (cli_get(&a, "window") != NULL && pa.window == 0) {
+        mcx_wipe(&t, sizeof t);
+        fprintf(stderr, "mcxsec %s: --window must be at least 1\n", cmd);
+        return CLI_USAGE;
+    }
     pa.lookup = gsk_lookup;
     pa.lookup_arg = &t;
     pa.require_signature = cli_flag(&a, "require-signature");
+    pa.accept_pending = cli_flag(&a, "accept-pending");
     pa.policy = gsk_policy;
     pa.policy_arg = &a;
-    if ((rc = cli_time_or_now(cmd, &a, &pa.now)) != CLI_OK)
+    if ((rc = cli_time_or_now(cmd, &a, &pa.now)) != CLI_OK) {
+        mcx_wipe(&t, sizeof t);
         return rc;
+    }
     mcx_mikey_ctx *ctx = NULL;
     if (cli_get(&a, "cert") != NULL) {
         struct cli_keys k;
         if ((rc = cli_keys_load(cmd, &a, 1, &k)) == CLI_OK)
             rc = cli_keys_ctx(cmd, &k, &ctx);
         cli_keys_wipe(&k);
-        if (rc != CLI_OK)
+        if (rc != CLI_OK) {
+            mcx_wipe(&t, sizeof t);
             return rc;
+        }
         pa.verifier = ctx;
     }
     uint8_t *msg;
@@ -508,6 +592,7 @@ static int cmd_gsk_open(int argc, char **argv)
     enum mikey_form form;
     if ((rc = mikey_read_msg(cmd, a.pos[0], &msg, &len, &form)) != CLI_OK) {
         mcx_mikey_ctx_free(ctx);
+        mcx_wipe(&t, sizeof t);
         return rc;
     }
     struct mcx_gsk_result r;
@@ -525,10 +610,11 @@ static int cmd_gsk_open(int argc, char **argv)
     cli_out_str(&o, "gsk_id", id);
     snprintf(id, sizeof id, "%08x", r.gmk_id);
     cli_out_str(&o, "gmk_id", id);
-    cli_out_hex(&o, "rand", r.rand, 16);
+    cli_out_hex(&o, "rand", r.rand, r.rand_len);
     cli_out_bool(&o, "signed", r.signed_msg);
     if (r.signed_msg)
         cli_out_str(&o, "signer", r.signer_uri);
+    out_validity(&o, &r);
     cli_out_flush(&o);
     mcx_wipe(&r, sizeof r);
     return CLI_OK;

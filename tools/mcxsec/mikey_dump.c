@@ -382,7 +382,16 @@ static void dump_payload(struct em *e, const struct mcx_mikey_payload *p, unsign
                       : "");
         em_u(e, "length", p->u.gext.data.len, "octets");
         const uint8_t *d = p->u.gext.data.p;
-        if (t == 7 && p->u.gext.data.len >= 35 && d[0] == 0x43) {
+        if (t == 6 && p->u.gext.data.len == 5 + MCX_SAKKE_SED_BYTES) {
+            em_u(e, "inner next payload", d[0], "set to 0 and ignored (E.5)");
+            em_u(e, "SAKKE params", d[1],
+                 d[1] == 1 ? "parameter set 1 (RFC 6509 App. A)" : "unknown");
+            em_u(e, "ID scheme", d[2], d[2] == 2 ? "3GPP MCX hashed UID" : "?");
+            em_u(e, "SAKKE data len", ((unsigned)d[3] << 8) | d[4], "octets");
+            em_hex(e, "R_(b,S)", d + 5, MCX_SAKKE_POINT_BYTES,
+                   "the same key encapsulated to the initiator's UID");
+            em_hex(e, "H", d + 5 + MCX_SAKKE_POINT_BYTES, 16, "masked SSV");
+        } else if (t == 7 && p->u.gext.data.len >= 35 && d[0] == 0x43) {
             em_u(e, "message type", d[0], "MCData protected payload");
             em_hex(e, "date/time", d + 1, 5, "");
             em_hex(e, "payload ID", d + 6, 4, "");
@@ -461,12 +470,13 @@ struct dump_gmk {
     uint32_t id;
 };
 
-static mcx_err dump_lookup(void *arg, uint32_t id, uint8_t gmk[16])
+static mcx_err dump_lookup(void *arg, uint32_t id, struct mcx_gsk_gmk *gmk)
 {
     const struct dump_gmk *g = arg;
     if (id != g->id)
         return MCX_ERR_NOT_FOUND;
-    memcpy(gmk, g->gmk, 16);
+    memset(gmk, 0, sizeof *gmk);
+    memcpy(gmk->key, g->gmk, 16);
     return MCX_OK;
 }
 
@@ -486,6 +496,7 @@ static int dump_gsk(const char *cmd, const struct cli_args *a, const uint8_t *ms
     memset(&pa, 0, sizeof pa);
     pa.lookup = dump_lookup;
     pa.lookup_arg = &g;
+    pa.accept_pending = 1;
     mcx_mikey_ctx *ctx = NULL;
     if (cli_get(a, "cert") != NULL) {
         struct cli_keys k;
@@ -533,6 +544,34 @@ static int dump_gsk(const char *cmd, const struct cli_args *a, const uint8_t *ms
     return e == MCX_ERR_VERIFY || e == MCX_ERR_MIKEY_SIGNER ? CLI_VERIFY_FAILED : CLI_USAGE;
 }
 
+/* The decode failure: offset, the payload it happened in, and the reason. */
+static void dump_decode_error(const struct cli_args *a, const struct mcx_mikey_decode_error *de,
+                              mcx_err e)
+{
+    char where[64];
+    if (de->payload_type == MCX_MIKEY_DECODE_IN_HDR)
+        snprintf(where, sizeof where, "HDR");
+    else if (de->payload_type == MCX_MIKEY_DECODE_TRAILING)
+        snprintf(where, sizeof where, "after the last payload");
+    else
+        snprintf(where, sizeof where, "%s payload (type %d)",
+                 mcx_mikey_pt_name((unsigned)de->payload_type), de->payload_type);
+    if (a->json) {
+        printf(", \"error\": {\"offset\": %zu, \"payload_offset\": %zu, \"payload_type\": %d, "
+               "\"where\": ",
+               de->offset, de->payload_offset, de->payload_type);
+        cli_json_string(stdout, where);
+        printf(", \"reason\": ");
+        cli_json_string(stdout, de->reason ? de->reason : "");
+        printf(", \"code\": \"%s\"}}\n", mcx_errname(e));
+    } else {
+        printf("error at offset %zu, in the %s starting at offset %zu: %s (%s)\n", de->offset,
+               where, de->payload_offset, de->reason ? de->reason : "", mcx_errname(e));
+    }
+    fprintf(stderr, "mcxsec mikey dump: malformed message: %s at offset %zu\n",
+            de->reason ? de->reason : mcx_strerror(e), de->offset);
+}
+
 int mikey_cmd_dump(int argc, char **argv)
 {
     static const struct cli_optspec spec[] = {
@@ -558,25 +597,32 @@ int mikey_cmd_dump(int argc, char **argv)
     if ((rc = mikey_read_msg(cmd, a.pos[0], &msg, &len, &form)) != CLI_OK)
         return rc;
     static struct mcx_mikey_msg m;
-    mcx_err e = mcx_mikey_decode(msg, len, &m, NULL);
-    if (e != MCX_OK) {
-        free(msg);
-        return cli_fail(cmd, "decode", e);
-    }
+    struct mcx_mikey_decode_error de;
+    mcx_err e = mcx_mikey_decode_ex(msg, len, &m, NULL, &de);
     struct em em = {a.json, 0, 0};
     if (a.json)
         printf("{\"length\": %zu, \"input\": \"%s\", \"payloads\": [", len, mikey_form_name(form));
     else
         printf("MIKEY message, %zu octets (input: %s)\n", len, mikey_form_name(form));
-    size_t off = prefix_len(&m, 0);
-    dump_hdr(&em, &m.hdr, m.n ? m.p[0].type : 0, off);
-    for (size_t i = 0; i < m.n; i++) {
-        size_t end = prefix_len(&m, i + 1);
-        dump_payload(&em, &m.p[i], i + 1 < m.n ? m.p[i + 1].type : 0, off, end - off);
-        off = end;
+    /* like a protocol analyser: what decoded, then where and why the rest did not */
+    if (e == MCX_OK || de.payload_type != MCX_MIKEY_DECODE_IN_HDR) {
+        /* the type announced after the last decoded payload: the failing one, if any */
+        unsigned last_next = e == MCX_OK || de.payload_type < 0 ? 0 : (unsigned)de.payload_type;
+        size_t off = prefix_len(&m, 0);
+        dump_hdr(&em, &m.hdr, m.n ? m.p[0].type : last_next, off);
+        for (size_t i = 0; i < m.n; i++) {
+            size_t end = prefix_len(&m, i + 1);
+            dump_payload(&em, &m.p[i], i + 1 < m.n ? m.p[i + 1].type : last_next, off, end - off);
+            off = end;
+        }
     }
     if (a.json)
         printf("]");
+    if (e != MCX_OK) {
+        dump_decode_error(&a, &de, e);
+        free(msg);
+        return CLI_USAGE;
+    }
     rc = CLI_OK;
     if (cli_get(&a, "cert") != NULL && m.hdr.data_type == MCX_MIKEY_DT_SAKKE) {
         struct cli_keys k;
@@ -593,6 +639,8 @@ int mikey_cmd_dump(int argc, char **argv)
         cli_keys_wipe(&k);
         if (rc == CLI_OK && m.hdr.data_type == MCX_MIKEY_DT_SAKKE) {
             struct mcx_mikey_result r;
+            /* a dump shows a key delivered ahead of its activation too (marked pending) */
+            mcx_mikey_ctx_set_accept_pending(ctx, 1);
             e = mcx_mikey_process(ctx, msg, len, MCX_MIKEY_ANY_PURPOSE, now, &r);
             char kid[16], t[32];
             if (a.json) {
@@ -608,10 +656,11 @@ int mikey_cmd_dump(int argc, char **argv)
                     cli_json_string(stdout, r.initiator_uri);
                     if (r.has_params) {
                         printf(", \"params\": {\"key_type\": %u, \"status\": %u, \"activation\": "
-                               "%llu, \"expiry\": %llu, \"text\": ",
+                               "%llu, \"expiry\": %llu",
                                r.params.key_type, r.params.status,
                                (unsigned long long)r.params.activation,
                                (unsigned long long)r.params.expiry);
+                        printf(", \"pending\": %s, \"text\": ", r.pending ? "true" : "false");
                         cli_json_string(stdout, r.params.text);
                         printf(", \"groups\": [");
                         for (size_t g = 0; g < r.params.n_groups; g++) {
@@ -652,6 +701,8 @@ int mikey_cmd_dump(int argc, char **argv)
                             cli_ntp_fmt(r.params.expiry << 32, t);
                             printf("  expiry             %s\n", t);
                         }
+                        if (r.pending)
+                            printf("  pending            yes: not to be used before activation\n");
                         for (size_t g = 0; g < r.params.n_groups; g++)
                             printf("  group              %s\n", r.params.groups[g]);
                     }

@@ -1,4 +1,6 @@
-/* MIKEY message input for the CLI: raw / hex / base64 / SDP key-mgmt auto-detection (RFC 4567). */
+/* MIKEY message input for the CLI: raw / hex / base64 / SDP key-mgmt auto-detection (RFC 4567);
+ * in the text forms '#' comment lines are skipped, and hex may carry white space, ':' or ','
+ * separators and 0x prefixes. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,17 +59,57 @@ static long b64_decode(const char *s, size_t n, uint8_t *out)
     return r;
 }
 
-static int all_hex(const uint8_t *p, size_t n, size_t *digits)
+/* Copy the text without its comment lines (first non-blank character '#', as in the repository's
+ * tests/vectors/ .hex files). Returns a malloc'd NUL-terminated string. */
+static char *strip_comments(const uint8_t *p, size_t n, size_t *out_len)
+{
+    char *t = malloc(n + 1);
+    if (t == NULL)
+        return NULL;
+    size_t m = 0, i = 0;
+    while (i < n) {
+        size_t e = i;
+        while (e < n && p[e] != '\n')
+            e++;
+        size_t k = i;
+        while (k < e && (p[k] == ' ' || p[k] == '\t'))
+            k++;
+        if (k == e || p[k] != '#') {
+            memcpy(t + m, p + i, e - i);
+            m += e - i;
+            if (e < n)
+                t[m++] = '\n';
+        }
+        i = e + 1;
+    }
+    t[m] = '\0';
+    *out_len = m;
+    return t;
+}
+
+/* Hex text: digits separated (or not) by white space, ':' or ',', each group optionally with a
+ * 0x/0X prefix. Writes the digits to out (when not NULL) and returns their number, or 0 when the
+ * text is not hex (or has an odd number of digits). */
+static size_t hex_digits(const char *t, size_t n, char *out)
 {
     size_t d = 0;
     for (size_t i = 0; i < n; i++) {
-        if (isxdigit(p[i]))
+        unsigned char c = (unsigned char)t[i];
+        int token_start =
+            i == 0 || isspace((unsigned char)t[i - 1]) || t[i - 1] == ':' || t[i - 1] == ',';
+        if (c == '0' && token_start && i + 1 < n && (t[i + 1] == 'x' || t[i + 1] == 'X')) {
+            i++; /* a 0x prefix */
+            continue;
+        }
+        if (isxdigit(c)) {
+            if (out != NULL)
+                out[d] = (char)c;
             d++;
-        else if (!isspace(p[i]) && p[i] != ':')
+        } else if (!isspace(c) && c != ':' && c != ',') {
             return 0;
+        }
     }
-    *digits = d;
-    return d > 0 && d % 2 == 0;
+    return d % 2 == 0 ? d : 0;
 }
 
 int mikey_read_msg(const char *cmd, const char *path, uint8_t **out, size_t *len,
@@ -86,7 +128,14 @@ int mikey_read_msg(const char *cmd, const char *path, uint8_t **out, size_t *len
         *form = FORM_RAW;
         return CLI_OK;
     }
-    const char *text = (const char *)buf;
+    size_t tn = 0;
+    char *text = strip_comments(buf, n, &tn);
+    free(buf);
+    uint8_t *dec = text != NULL ? malloc(tn + 1) : NULL;
+    if (dec == NULL) {
+        free(text);
+        return CLI_FAILURE;
+    }
     const char *sdp = strstr(text, "key-mgmt:mikey");
     const char *start = NULL;
     if (sdp != NULL) {
@@ -101,40 +150,31 @@ int mikey_read_msg(const char *cmd, const char *path, uint8_t **out, size_t *len
             *form = FORM_SDP;
         }
     }
-    uint8_t *dec = malloc(n + 1);
-    if (dec == NULL) {
-        free(buf);
-        return CLI_FAILURE;
-    }
     long dl = -1;
     if (start != NULL) {
         while (*start == ' ' || *start == '\t')
             start++;
         size_t tl = strcspn(start, "\r\n");
         dl = b64_decode(start, tl, dec);
-    } else if (all_hex(buf, n, &digits)) {
+    } else if ((digits = hex_digits(text, tn, NULL)) > 0) {
         char *h = malloc(digits + 1);
         if (h != NULL) {
-            size_t j = 0;
-            for (size_t i = 0; i < n; i++)
-                if (isxdigit(buf[i]))
-                    h[j++] = (char)buf[i];
-            h[j] = '\0';
-            for (size_t i = 0; i < j / 2; i++) {
+            (void)hex_digits(text, tn, h); /* same text: the same count */
+            for (size_t i = 0; i < digits / 2; i++) {
                 unsigned v;
                 if (sscanf(h + 2 * i, "%2x", &v) != 1)
                     break;
                 dec[i] = (uint8_t)v;
             }
-            dl = (long)(j / 2);
+            dl = (long)(digits / 2);
             free(h);
         }
         *form = FORM_HEX;
     } else {
-        dl = b64_decode(text, n, dec);
+        dl = b64_decode(text, tn, dec);
         *form = FORM_BASE64;
     }
-    free(buf);
+    free(text);
     if (dl <= 0) {
         free(dec);
         fprintf(stderr, "mcxsec %s: %s: not a MIKEY message (raw, hex, base64 or SDP key-mgmt)\n",
