@@ -127,12 +127,18 @@ static mcx_err compute_he(const uint8_t hs[32], const uint8_t r[SB], const uint8
     return sha256_parts(parts, 3, he);
 }
 
-/* Load a scalar (< 2^256) into a BN for EC_POINT_mul, flagged constant-time. */
+/* Load a scalar (< 2^256) into a BN for EC_POINT_mul, flagged constant-time. BN_bin2bn skips
+ * leading zero octets in a data-dependent loop, which for a secret scalar would reveal whether its
+ * top octet is zero (probability 2^-8). A constant 0x01 octet in front means there are none, and
+ * BN_clear_bit takes the 2^256 off again; what remains is BN's top-limb bookkeeping
+ * (bn_correct_top), revealing only whether the top 64-bit limb is zero (probability 2^-64; see
+ * tests/ct/openssl.supp). */
 static __attribute__((noinline)) int scalar_to_bn(BIGNUM *bn, const uint64_t k[4])
 {
-    uint8_t b[SB];
-    mcxi_p256n_to_be(b, k);
-    int ok = BN_bin2bn(b, SB, bn) != NULL;
+    uint8_t b[1 + SB];
+    b[0] = 0x01;
+    mcxi_p256n_to_be(b + 1, k);
+    int ok = BN_bin2bn(b, (int)sizeof b, bn) != NULL && BN_clear_bit(bn, 8 * SB) == 1;
     BN_set_flags(bn, BN_FLG_CONSTTIME);
     mcx_wipe(b, sizeof b);
     return ok;
