@@ -3,6 +3,8 @@
  *
  * Every fallible function returns mcx_err; MCX_OK is 0. Codes are stable (their numbers appear in
  * logs and in the CLI's --json output), so new codes are only ever appended inside their range.
+ * The error model is STYLE.md §2 (no protocol clause); RFC 6507/6508 failure cases map to the
+ * 20..39 range.
  */
 #ifndef MCXSEC_ERR_H
 #define MCXSEC_ERR_H

@@ -1,4 +1,5 @@
-/* mcxsec/mcxsec.h — umbrella header: includes every public mcxsec header. */
+/* mcxsec/mcxsec.h — umbrella header: includes every public mcxsec header (each names its own spec
+ * clauses). */
 #ifndef MCXSEC_MCXSEC_H
 #define MCXSEC_MCXSEC_H
 #include "err.h"

@@ -144,6 +144,16 @@ static __attribute__((noinline)) int scalar_to_bn(BIGNUM *bn, const uint64_t k[4
     return ok;
 }
 
+/* 1 if the big-endian integer a[0..n) is less than b[0..n). Public data only (memcmp is not used
+ * in src/crypto, so that no comparison of secrets can slip in as one). */
+static int be_less(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i];
+    return 0;
+}
+
 /* Decode a public point 0x04 || x || y with the specific error for each defect. */
 static mcx_err point_decode(const uint8_t in[PB], EC_POINT *out, BN_CTX *ctx)
 {
@@ -154,7 +164,7 @@ static mcx_err point_decode(const uint8_t in[PB], EC_POINT *out, BN_CTX *ctx)
     if (in[0] != 0x04)
         return MCX_ERR_POINT_FORMAT;
     /* public data: an ordinary comparison is fine */
-    if (memcmp(in + 1, P256_P, 32) >= 0 || memcmp(in + 33, P256_P, 32) >= 0)
+    if (!be_less(in + 1, P256_P, 32) || !be_less(in + 33, P256_P, 32))
         return MCX_ERR_POINT_RANGE;
     BN_CTX_start(ctx);
     BIGNUM *x = BN_CTX_get(ctx);
@@ -757,7 +767,7 @@ static mcx_err verify_final(const EC_POINT *jp, const uint8_t r[SB], BN_CTX *ctx
     if ((rc = affine_x(jp, x, ctx)) != MCX_OK)
         return rc;
     /* r is in [1, q-1] already, so Jx != 0 follows from Jx == r */
-    return memcmp(x, r, SB) == 0 ? MCX_OK : MCX_ERR_VERIFY;
+    return mcx_ct_eq(x, r, SB) ? MCX_OK : MCX_ERR_VERIFY;
 #endif
 }
 
@@ -896,7 +906,7 @@ static uint32_t vbucket(const mcx_eccsi_verifier *v, const uint8_t hs[32])
 static uint32_t vfind(const mcx_eccsi_verifier *v, const uint8_t hs[32], const uint8_t pvt[PB])
 {
     for (uint32_t i = v->buckets[vbucket(v, hs)]; i != VNIL; i = v->e[i].hnext)
-        if (memcmp(v->e[i].hs, hs, 32) == 0 && memcmp(v->e[i].pvt, pvt, PB) == 0)
+        if (mcx_ct_eq(v->e[i].hs, hs, 32) && mcx_ct_eq(v->e[i].pvt, pvt, PB))
             return i;
     return VNIL;
 }

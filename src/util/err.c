@@ -1,4 +1,5 @@
-/* Error code names and descriptions (include/mcxsec/err.h). */
+/* Error code names and descriptions (include/mcxsec/err.h; the error model of STYLE.md §2 — no
+ * protocol clause). */
 #include "mcxsec/err.h"
 
 #include <stddef.h>

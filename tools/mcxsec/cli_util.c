@@ -1,4 +1,5 @@
-/* Shared plumbing of the mcxsec command-line tool (see cli.h). */
+/* Shared plumbing of the mcxsec command-line tool (see cli.h; the test-lab command line of issue 2
+ * item 5: hex in, name=HEX or --json out, exit codes 0/1/2/3). */
 #include "cli.h"
 
 #include <errno.h>

@@ -1,6 +1,7 @@
 /*
  * mcxsec — the command-line tool for administrators, integrators and test labs.
- * One sub-command per file (cmd_<name>.c); this file only dispatches.
+ * One sub-command per file (cmd_<name>.c); this file only dispatches. The crypto commands are the
+ * test-lab command line of issue 2 item 5; each file names the spec clauses it drives.
  */
 #include <stdio.h>
 #include <string.h>
