@@ -5,8 +5,13 @@
 #include "err.h"
 #include "util.h"
 #include "version.h"
+#include "selftest.h"
 #include "eccsi.h"
 #include "sakke.h"
 #include "kdf.h"
+#include "keys.h"
+#include "mikey.h"
 #include "kmsxml.h"
+#include "kmsmsg.h"
+#include "keystore.h"
 #endif

@@ -101,5 +101,6 @@ int cmd_kms(int argc, char **argv);
 int cmd_client(int argc, char **argv);
 int cmd_idms(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
 
 #endif

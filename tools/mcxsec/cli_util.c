@@ -352,6 +352,7 @@ int cli_fail(const char *cmd, const char *what, mcx_err e)
     case MCX_ERR_KEY_INVALID:
     case MCX_ERR_SAKKE_CHECK:
     case MCX_ERR_MIKEY_SIGNER:
+    case MCX_ERR_SELFTEST:
         return CLI_VERIFY_FAILED;
     case MCX_ERR_NOMEM:
     case MCX_ERR_INTERNAL:

@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"kms", cmd_kms, "KMS key files and administration (TS 33.180 Annex D)"},
     {"client", cmd_client, "client-side provisioning and key store"},
     {"idms", cmd_idms, "identity management helpers for tests and demos (access tokens)"},
+    {"selftest", cmd_selftest, "known-answer self-tests of every algorithm"},
     {"demo", cmd_demo, "a narrated tour of mcxsec"},
 };
 
