@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "mcxsec/selftest.h"
 
-int cmd_selftest(int argc, char **argv)
+static int selftest_main(int argc, char **argv)
 {
     static const struct cli_optspec spec[] = {{"help", 0, 0}, {NULL, 0, 0}};
     struct cli_args a;
@@ -25,7 +25,7 @@ int cmd_selftest(int argc, char **argv)
         return CLI_OK;
     }
     if (a.npos > 0) {
-        fprintf(stderr, "mcxsec selftest: unexpected argument '%s'\n", a.pos[0]);
+        cli_error("mcxsec selftest: unexpected argument '%s'\n", a.pos[0]);
         return CLI_USAGE;
     }
     struct cli_out o;
@@ -46,4 +46,9 @@ int cmd_selftest(int argc, char **argv)
         cli_out_str(&o, "error", mcx_errname(first));
     cli_out_flush(&o);
     return first == MCX_OK ? CLI_OK : cli_fail("selftest", first_name ? first_name : "?", first);
+}
+
+int cmd_selftest(int argc, char **argv)
+{
+    return cli_finish(selftest_main(argc, argv));
 }
