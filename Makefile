@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else is CMake (see CMakeLists.txt).
-.PHONY: demo test build clean
+.PHONY: demo test clean
 
 demo:
 	@bash scripts/deps.sh
@@ -10,10 +10,6 @@ demo:
 test:
 	@bash scripts/deps.sh
 	@bash scripts/test.sh
-
-build:
-	@cmake -S . -B build/dev -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build build/dev -j "$$(nproc)"
 
 clean:
 	rm -rf build

@@ -3,6 +3,8 @@
  *
  * Every fallible function returns mcx_err; MCX_OK is 0. Codes are stable (their numbers appear in
  * logs and in the CLI's --json output), so new codes are only ever appended inside their range.
+ * The error model is STYLE.md §2 (no protocol clause); RFC 6507/6508 failure cases map to the
+ * 20..39 range.
  */
 #ifndef MCXSEC_ERR_H
 #define MCXSEC_ERR_H
@@ -33,6 +35,7 @@ typedef enum mcx_err {
     MCX_ERR_NOT_FOUND = 10,   /**< no such key, identity or record */
     MCX_ERR_IO = 11,          /**< a file or socket operation failed (tools and services) */
     MCX_ERR_STATE = 12,       /**< call not valid in the object's current state */
+    MCX_ERR_SELFTEST = 13,    /**< a known-answer self-test failed (mcx_selftest) */
     /* crypto inputs (20..39) */
     MCX_ERR_EMPTY_ID = 20,      /**< the identifier is empty */
     MCX_ERR_POINT_FORMAT = 21,  /**< a point is not 0x04 || x || y */

@@ -1,6 +1,7 @@
 /*
  * mcxsec/util.h — secret hygiene, randomness and the xsd:dateTime codec shared by every module and
- * by callers.
+ * by callers. Spec: XML Schema Part 2 §3.2.7 (dateTime, as used by TS 33.180 Annex D); wiping,
+ * constant-time comparison and randomness follow STYLE.md §4 (no protocol clause).
  */
 #ifndef MCXSEC_UTIL_H
 #define MCXSEC_UTIL_H

@@ -1,4 +1,5 @@
-/* mcxsec/version.h — library version. */
+/* mcxsec/version.h — library version (semantic versioning; the SONAME follows the major number).
+ * Implements no protocol clause. */
 #ifndef MCXSEC_VERSION_H
 #define MCXSEC_VERSION_H
 #include "err.h"

@@ -1,6 +1,7 @@
 /*
  * Internal: the MIKEY-SAKKE context shared by the I_MESSAGE (mikey_imessage.c) and GSK
- * (mikey_gsk.c) code — KMS communities, key sets per key period, replay cache.
+ * (mikey_gsk.c) code — KMS communities, key sets per key period, replay cache (RFC 6509 §3,
+ * TS 33.180 Annex E, RFC 3830 §5.4 replay protection).
  */
 #ifndef MCX_CODEC_MIKEY_INT_H
 #define MCX_CODEC_MIKEY_INT_H

@@ -127,15 +127,31 @@ static mcx_err compute_he(const uint8_t hs[32], const uint8_t r[SB], const uint8
     return sha256_parts(parts, 3, he);
 }
 
-/* Load a scalar (< 2^256) into a BN for EC_POINT_mul, flagged constant-time. */
+/* Load a scalar (< 2^256) into a BN for EC_POINT_mul, flagged constant-time. BN_bin2bn skips
+ * leading zero octets in a data-dependent loop, which for a secret scalar would reveal whether its
+ * top octet is zero (probability 2^-8). A constant 0x01 octet in front means there are none, and
+ * BN_clear_bit takes the 2^256 off again; what remains is BN's top-limb bookkeeping
+ * (bn_correct_top), revealing only whether the top 64-bit limb is zero (probability 2^-64; see
+ * tests/ct/openssl.supp). */
 static __attribute__((noinline)) int scalar_to_bn(BIGNUM *bn, const uint64_t k[4])
 {
-    uint8_t b[SB];
-    mcxi_p256n_to_be(b, k);
-    int ok = BN_bin2bn(b, SB, bn) != NULL;
+    uint8_t b[1 + SB];
+    b[0] = 0x01;
+    mcxi_p256n_to_be(b + 1, k);
+    int ok = BN_bin2bn(b, (int)sizeof b, bn) != NULL && BN_clear_bit(bn, 8 * SB) == 1;
     BN_set_flags(bn, BN_FLG_CONSTTIME);
     mcx_wipe(b, sizeof b);
     return ok;
+}
+
+/* 1 if the big-endian integer a[0..n) is less than b[0..n). Public data only (memcmp is not used
+ * in src/crypto, so that no comparison of secrets can slip in as one). */
+static int be_less(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i];
+    return 0;
 }
 
 /* Decode a public point 0x04 || x || y with the specific error for each defect. */
@@ -148,7 +164,7 @@ static mcx_err point_decode(const uint8_t in[PB], EC_POINT *out, BN_CTX *ctx)
     if (in[0] != 0x04)
         return MCX_ERR_POINT_FORMAT;
     /* public data: an ordinary comparison is fine */
-    if (memcmp(in + 1, P256_P, 32) >= 0 || memcmp(in + 33, P256_P, 32) >= 0)
+    if (!be_less(in + 1, P256_P, 32) || !be_less(in + 33, P256_P, 32))
         return MCX_ERR_POINT_RANGE;
     BN_CTX_start(ctx);
     BIGNUM *x = BN_CTX_get(ctx);
@@ -751,7 +767,7 @@ static mcx_err verify_final(const EC_POINT *jp, const uint8_t r[SB], BN_CTX *ctx
     if ((rc = affine_x(jp, x, ctx)) != MCX_OK)
         return rc;
     /* r is in [1, q-1] already, so Jx != 0 follows from Jx == r */
-    return memcmp(x, r, SB) == 0 ? MCX_OK : MCX_ERR_VERIFY;
+    return mcx_ct_eq(x, r, SB) ? MCX_OK : MCX_ERR_VERIFY;
 #endif
 }
 
@@ -890,7 +906,7 @@ static uint32_t vbucket(const mcx_eccsi_verifier *v, const uint8_t hs[32])
 static uint32_t vfind(const mcx_eccsi_verifier *v, const uint8_t hs[32], const uint8_t pvt[PB])
 {
     for (uint32_t i = v->buckets[vbucket(v, hs)]; i != VNIL; i = v->e[i].hnext)
-        if (memcmp(v->e[i].hs, hs, 32) == 0 && memcmp(v->e[i].pvt, pvt, PB) == 0)
+        if (mcx_ct_eq(v->e[i].hs, hs, 32) && mcx_ct_eq(v->e[i].pvt, pvt, PB))
             return i;
     return VNIL;
 }

@@ -1,4 +1,5 @@
-/* Internal: HMAC over several parts (OpenSSL EVP_MAC), shared by kdf.c and uid.c. */
+/* Internal: HMAC (RFC 2104) over several parts (OpenSSL EVP_MAC), shared by kdf.c (TS 33.220 B.2,
+ * RFC 3830 §4.1.2) and uid.c (TS 33.180 F.2.1, F.1.3). */
 #ifndef MCX_CRYPTO_KDF_INTERNAL_H
 #define MCX_CRYPTO_KDF_INTERNAL_H
 #include <stddef.h>

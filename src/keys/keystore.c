@@ -341,7 +341,7 @@ mcx_err mcx_keystore_open(mcx_keystore **out, const uint8_t *blob, size_t len,
     *out = NULL;
     if (len > MCX_KEYSTORE_MAX_BLOB + HDR_BYTES + TAG_BYTES)
         return MCX_ERR_LIMIT;
-    if (len < HDR_BYTES + TAG_BYTES || memcmp(blob, MAGIC, MAGIC_LEN) != 0 || blob[MAGIC_LEN] > 1)
+    if (len < HDR_BYTES + TAG_BYTES || !mcx_ct_eq(blob, MAGIC, MAGIC_LEN) || blob[MAGIC_LEN] > 1)
         return MCX_ERR_DECODE;
     if ((blob[MAGIC_LEN] == 1) != (secret->is_passphrase != 0))
         return MCX_ERR_VERIFY; /* sealed with the other kind of secret */

@@ -1,4 +1,5 @@
-/* Error code names and descriptions (include/mcxsec/err.h). */
+/* Error code names and descriptions (include/mcxsec/err.h; the error model of STYLE.md §2 — no
+ * protocol clause). */
 #include "mcxsec/err.h"
 
 #include <stddef.h>
@@ -23,6 +24,7 @@ static const struct err_desc errs[] = {
     {MCX_ERR_NOT_FOUND, "MCX_ERR_NOT_FOUND", "not found"},
     {MCX_ERR_IO, "MCX_ERR_IO", "input/output error"},
     {MCX_ERR_STATE, "MCX_ERR_STATE", "invalid state"},
+    {MCX_ERR_SELFTEST, "MCX_ERR_SELFTEST", "known-answer self-test failed"},
     {MCX_ERR_EMPTY_ID, "MCX_ERR_EMPTY_ID", "empty identifier"},
     {MCX_ERR_POINT_FORMAT, "MCX_ERR_POINT_FORMAT", "point is not in uncompressed form"},
     {MCX_ERR_POINT_RANGE, "MCX_ERR_POINT_RANGE", "point coordinate out of range"},

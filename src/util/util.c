@@ -1,4 +1,5 @@
-/* Secret hygiene, randomness and version (include/mcxsec/util.h, version.h). */
+/* Secret hygiene, randomness and version (include/mcxsec/util.h, version.h): OPENSSL_cleanse,
+ * CRYPTO_memcmp and RAND_bytes as STYLE.md §4 requires (no protocol clause). */
 #include "mcxsec/util.h"
 #include "mcxsec/version.h"
 

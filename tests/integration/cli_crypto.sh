@@ -67,6 +67,12 @@ expect_exit 2 "$bin" kdf --fc 50
 expect_exit 2 "$bin" kdf --key 00 --fc 5050
 expect_exit 2 "$bin" kdf --mikey --key 00 --const 2ad01c64 --cs-id 300 --csb-id 01c8de7b --rand 00 --len 16
 expect_exit 2 "$bin" kdf --mikey --key 00 --const 2ad01c64 --cs-id 4 --csb-id 01c8de7b --rand 00 --len 0
+# at least one --p (every MCX use of the KDF has a P0)
+expect_exit 2 "$bin" kdf --key 07d1a1677ac36d8e81620484689b3c2d --fc 50
+[[ $(wc -l <"$tmp/err") -eq 1 ]] && grep -q -- '--p' "$tmp/err" && ok || bad "kdf without --p: reason"
+[[ ! -s $tmp/out ]] && ok || bad "kdf without --p printed a result"
+expect_exit 2 "$bin" kdf --key 07d1a1677ac36d8e81620484689b3c2d --fc 50 --json
+grep -q '^{"error": "usage", "reason": "mcxsec kdf: at least one --p' "$tmp/out" && ok || bad "kdf --json error object"
 
 # ---- eccsi: RFC 6507 Appendix A signature verifies; negatives fail with the right code -----------
 kpak=$(vget rfc6507_appA.txt vector kpak)
@@ -87,6 +93,17 @@ expect_exit 1 "$bin" eccsi verify --kpak "$kpak" --id "$id" --msg "$msg" --sig "
 expect_exit 1 "$bin" eccsi verify --kpak "$kpak" --id "$id" --msg 6d65737361676501 --sig "$sig"
 expect_exit 1 "$bin" eccsi verify --kpak "$kpak" --id "${id}00" --msg "$msg" --sig "$sig" --json
 grep -q '"valid": false' "$tmp/out" && ok || bad "verify --json valid false"
+# --json failures are JSON objects too: verification failure (1), library refusal and bad hex (2)
+expect_exit 1 "$bin" eccsi verify --kpak "$kpak" --id "$id" --msg 6d65737361676501 --sig "$sig" --json
+grep -q '^{"valid": false, "error": "MCX_ERR_VERIFY", "reason": "' "$tmp/out" && ok || bad "verify --json failure"
+expect_exit 2 "$bin" eccsi verify --kpak "$kpak" --id "$id" --msg "$msg" --sig "${sig:0:256}78" --json
+grep -q '"error": "MCX_ERR_NOT_ON_CURVE"' "$tmp/out" && ok || bad "verify --json malformed PVT"
+expect_exit 2 "$bin" eccsi verify --kpak "$kpak" --id "$id" --msg "$msg" --sig "${sig}00" --json
+grep -q '^{"error": "usage", "reason": "mcxsec eccsi: --sig: expected 129 octets, got 130"}' "$tmp/out" && ok || bad "verify --json wrong length"
+expect_exit 1 "$bin" eccsi sign --kpak "$kpak" --id "$id" --ssk "${ssk:0:63}c" --pvt "$pvt" --msg 00 --json
+grep -q '"valid": false, "error": "MCX_ERR_KEY_INVALID"' "$tmp/out" && ok || bad "sign --json invalid key"
+expect_exit 2 "$bin" uid --uri a --kms k --period 0 --offset 0 --period-no 1 --json
+grep -q '"error": "usage"' "$tmp/out" && ok || bad "uid --json error"
 # malformed: wrong length, r = 0, PVT not on the curve, empty id -> exit 2
 expect_exit 2 "$bin" eccsi verify --kpak "$kpak" --id "$id" --msg "$msg" --sig "${sig}00"
 expect_exit 2 "$bin" eccsi verify --kpak "$kpak" --id "$id" --msg "$msg" --sig "$(printf '0%.0s' {1..64})${sig:64}"
@@ -120,6 +137,20 @@ u_sig=$(field sig)
 expect_exit 0 "$bin" eccsi verify --kpak "$k_kpak" --id "$uid" --msg 0102030405 --sig "$u_sig"
 expect_exit 1 "$bin" eccsi verify --kpak "$k_kpak" --id "$id" --msg 0102030405 --sig "$u_sig"
 expect_exit 1 "$bin" eccsi verify --kpak "$kpak" --id "$uid" --msg 0102030405 --sig "$u_sig"
+
+# ---- selftest: the library's known-answer tests ---------------------------------------------------
+expect_exit 0 "$bin" selftest
+for t in eccsi sakke kdf mikey_prf uid guk_id selftest; do
+  [[ $(field "$t") == ok ]] && ok || bad "selftest: $t"
+done
+expect_exit 0 "$bin" selftest --json
+grep -q '"eccsi": "ok", "sakke": "ok", .*"selftest": "ok"}' "$tmp/out" && ok || bad "selftest --json"
+expect_exit 2 "$bin" selftest extra
+
+# ---- the exit codes are documented where the issue's list (0/1/2) is extended by 3 ------------------
+expect_exit 0 "$bin" --help
+grep -q '3 internal failure' "$tmp/out" && ok || bad "--help documents exit 3"
+grep -q '| 3 |' "$MCXSEC_SOURCE_DIR/docs/cli.md" && ok || bad "docs/cli.md documents exit 3"
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

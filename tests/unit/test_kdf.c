@@ -14,52 +14,65 @@
 #include "helpers/vectors.h"
 #include "mcxsec/kdf.h"
 
+/* KDF from (key, fc, p0..pn) */
+static int kdf_compute(const struct mcxt_inputs *in, uint8_t *out, size_t out_len, void *arg)
+{
+    (void)arg;
+    struct mcx_kdf_param p[MCX_KDF_MAX_PARAMS];
+    size_t np = in->n - 2;
+    if (out_len != MCX_KDF_OUT_BYTES || in->len[1] != 1 || np > MCX_KDF_MAX_PARAMS)
+        return 1;
+    for (size_t i = 0; i < np; i++) {
+        p[i].p = in->p[2 + i];
+        p[i].len = in->len[2 + i];
+    }
+    return mcx_kdf_3gpp(in->p[0], in->len[0], in->p[1][0], p, np, out) != MCX_OK;
+}
+
 static void test_kdf_vectors(void **state)
 {
     (void)state;
     struct mcxt_vecfile vf;
     struct mcxt_record r = {0};
     int npos = 0, nneg = 0;
+    size_t siblings = 0;
     mcxt_vec_open(&vf, "ts33220_kdf.txt");
     while (mcxt_vec_next(&vf, &r)) {
-        size_t key_len, fc_len, out_len;
-        uint8_t *key = mcxt_hex(mcxt_need(&r, "key"), &key_len);
-        uint8_t *fc = mcxt_hex(mcxt_need(&r, "fc"), &fc_len);
-        uint8_t *want = mcxt_hex(mcxt_need(&r, "out"), &out_len);
-        struct mcx_kdf_param p[MCX_KDF_MAX_PARAMS];
-        uint8_t *pb[MCX_KDF_MAX_PARAMS];
-        size_t np = 0;
-        char name[8];
-        assert_int_equal(fc_len, 1);
-        assert_int_equal(out_len, MCX_KDF_OUT_BYTES);
-        for (;;) {
-            snprintf(name, sizeof name, "p%zu", np);
-            const char *v = mcxt_get(&r, name);
-            if (v == NULL)
-                break;
-            pb[np] = mcxt_hex(v, &p[np].len);
-            p[np].p = pb[np];
-            np++;
+        struct mcxt_inputs in = {0};
+        size_t len, out_len;
+        uint8_t *b = mcxt_hex(mcxt_need(&r, "key"), &len);
+        mcxt_in_bytes(&in, "key", b, len);
+        free(b);
+        b = mcxt_hex(mcxt_need(&r, "fc"), &len);
+        assert_int_equal(len, 1);
+        mcxt_in_bytes(&in, "fc", b, len);
+        free(b);
+        static const char *const pn[] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"};
+        for (size_t i = 0; i < sizeof pn / sizeof pn[0] && mcxt_get(&r, pn[i]) != NULL; i++) {
+            b = mcxt_hex(mcxt_get(&r, pn[i]), &len);
+            mcxt_in_bytes(&in, pn[i], b, len);
+            free(b);
         }
-        uint8_t out[MCX_KDF_OUT_BYTES];
-        assert_int_equal(mcx_kdf_3gpp(key, key_len, fc[0], p, np, out), MCX_OK);
+        uint8_t *want = mcxt_hex(mcxt_need(&r, "out"), &out_len);
+        assert_int_equal(out_len, MCX_KDF_OUT_BYTES);
         if (strcmp(mcxt_need(&r, "type"), "positive") == 0) {
-            assert_memory_equal(out, want, MCX_KDF_OUT_BYTES);
+            siblings +=
+                mcxt_check_positive("ts33220_kdf.txt", &r, &in, kdf_compute, NULL, want, out_len);
             npos++;
         } else {
+            uint8_t out[MCX_KDF_OUT_BYTES];
+            assert_int_equal(kdf_compute(&in, out, sizeof out, NULL), 0);
             assert_memory_not_equal(out, want, MCX_KDF_OUT_BYTES);
             nneg++;
         }
-        for (size_t i = 0; i < np; i++)
-            free(pb[i]);
-        free(key);
-        free(fc);
+        mcxt_in_free(&in);
         free(want);
     }
     mcxt_record_free(&r);
     mcxt_vec_close(&vf);
     assert_true(npos >= 5);
     assert_true(nneg >= 3);
+    assert_true(siblings >= (size_t)npos * (2 + MCX_KDF_OUT_BYTES));
 }
 
 static void test_kdf_errors(void **state)
@@ -102,11 +115,13 @@ static enum mcx_mikey_prf prf_of(const char *s)
     return MCX_PRF_MIKEY_1;
 }
 
-static uint32_t u32_hex(const struct mcxt_record *r, const char *key)
+/* MIKEY PRF output from (tgk, const, cs_id, csb_id, rand); arg points to the PRF */
+static int prf_compute(const struct mcxt_inputs *in, uint8_t *out, size_t out_len, void *arg)
 {
-    uint8_t b[4];
-    mcxt_hex_exact(r, key, b, 4);
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    const enum mcx_mikey_prf *prf = arg;
+    return mcx_mikey_derive(*prf, in->p[0], in->len[0], (uint32_t)mcxt_in_get_u64(in, 1),
+                            in->p[2][0], (uint32_t)mcxt_in_get_u64(in, 3), in->p[4], in->len[4],
+                            out, out_len) != MCX_OK;
 }
 
 static void test_prf_vectors(void **state)
@@ -115,26 +130,36 @@ static void test_prf_vectors(void **state)
     struct mcxt_vecfile vf;
     struct mcxt_record r = {0};
     int npos = 0, nneg = 0;
+    size_t siblings = 0;
     mcxt_vec_open(&vf, "mikey_prf.txt");
     while (mcxt_vec_next(&vf, &r)) {
         size_t tgk_len, rand_len, want_len;
         uint8_t *tgk = mcxt_hex(mcxt_need(&r, "tgk"), &tgk_len);
         uint8_t *rnd = mcxt_hex(mcxt_need(&r, "rand"), &rand_len);
         uint8_t *want = mcxt_hex(mcxt_need(&r, "out"), &want_len);
-        uint8_t out[128];
-        assert_true(want_len <= sizeof out);
-        mcx_err rc = mcx_mikey_derive(prf_of(mcxt_need(&r, "prf")), tgk, tgk_len,
-                                      u32_hex(&r, "const"), (uint8_t)mcxt_u64(&r, "cs_id"),
-                                      u32_hex(&r, "csb_id"), rnd, rand_len, out, want_len);
-        assert_int_equal(rc, MCX_OK);
+        uint8_t cst[4], csb[4], cs_id = (uint8_t)mcxt_u64(&r, "cs_id");
+        enum mcx_mikey_prf prf = prf_of(mcxt_need(&r, "prf"));
+        struct mcxt_inputs in = {0};
+        assert_true(mcxt_u64(&r, "cs_id") <= 255);
+        mcxt_hex_exact(&r, "const", cst, sizeof cst);
+        mcxt_hex_exact(&r, "csb_id", csb, sizeof csb);
+        mcxt_in_bytes(&in, "tgk", tgk, tgk_len);
+        mcxt_in_bytes(&in, "const", cst, sizeof cst);
+        mcxt_in_bytes(&in, "cs_id", &cs_id, 1);
+        mcxt_in_bytes(&in, "csb_id", csb, sizeof csb);
+        mcxt_in_bytes(&in, "rand", rnd, rand_len);
+        assert_true(want_len <= 128);
         if (strcmp(mcxt_need(&r, "type"), "positive") == 0) {
-            if (memcmp(out, want, want_len) != 0)
-                fail_msg("mikey_prf.txt line %u: wrong output", r.line);
+            siblings +=
+                mcxt_check_positive("mikey_prf.txt", &r, &in, prf_compute, &prf, want, want_len);
             npos++;
         } else {
+            uint8_t out[128];
+            assert_int_equal(prf_compute(&in, out, want_len, &prf), 0);
             assert_memory_not_equal(out, want, want_len);
             nneg++;
         }
+        mcxt_in_free(&in);
         free(tgk);
         free(rnd);
         free(want);
@@ -143,6 +168,7 @@ static void test_prf_vectors(void **state)
     mcxt_vec_close(&vf);
     assert_true(npos >= 15);
     assert_true(nneg >= 4);
+    assert_true(siblings >= (size_t)npos * (5 + 12));
 }
 
 /* A prefix property: a shorter output is the prefix of a longer one (same label and key). */

@@ -1,9 +1,12 @@
 /*
  * test_pairing — the Tate-Lichtenbaum pairing of RFC 6508 §3.2 in PF_p representation:
- * <P, P> = g (RFC 6509 App. A), bilinearity <[a]P, [b]P> = g^(ab), the symmetry that decapsulation
- * relies on (precomputed lines of K evaluated at R == plain pairing walking R, evaluated at K),
- * curve-arithmetic sanity (signed comb vs variable-time multiplication, the F_p^2 comb vs
- * square-and-multiply), and the subgroup check of Z.
+ * <P, P> = g (RFC 6509 App. A); bilinearity <[a]P, [b]P> = g^(ab) for random a, b, with g^(ab)
+ * computed by an independent OpenSSL BN square-and-multiply in F_p^2 (the oracle: p and g from the
+ * RFC text, a*b mod q by BN) and by the library's g comb; <[a]P, Q> = <P, [a]Q>; non-degeneracy;
+ * the symmetry that decapsulation relies on (precomputed lines of K evaluated at R == plain
+ * pairing walking R, evaluated at K), curve-arithmetic sanity (signed comb vs variable-time
+ * multiplication, the F_p^2 comb vs square-and-multiply, under every scan and field backend),
+ * and the subgroup check of Z.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/bn.h>
 
 #include "crypto/pairing.h"
 #include "mcxsec/sakke.h"
@@ -56,26 +60,140 @@ static void test_PP_is_g(void **state)
     free(L);
 }
 
-static void test_bilinear_and_symmetric(void **state)
+/* ---- the BN oracle: F_p^2 = F_p[i]/(i^2 + 1) on OpenSSL BIGNUMs ---------------------------------
+ */
+
+/* RFC 6509 Appendix A: p and g (the pairing value <P, P> in PF_p representation) */
+static const char P_HEX[] =
+    "997ABB1F0A563FDA65C61198DAD0657A416C0CE19CB48261BE9AE358B3E01A2EF40AAB27E2FC0F1B228730D5"
+    "31A59CB0E791B39FF7C88A19356D27F4A666A6D0E26C6487326B4CD4512AC5CD65681CE1B6AFF4A831852A82"
+    "A7CF3C521C3C09AA9F94D6AF56971F1FFCE3E82389857DB080C5DF10AC7ACE87666D807AFEA85FEB";
+static const char G_HEX[] =
+    "66FC2A432B6EA392148F15867D623068C6A87BD1FB94C41E27FABE658E015A87371E94744C96FEDA449AE956"
+    "3F8BC446CBFDA85D5D00EF577072DA8F541721BEEE0FAED1828EAB90B99DFB0138C7843355DF0460B4A9FD74"
+    "B4F1A32BCAFA1FFAD682C033A7942BCCE3720F20B9B7B0403C8CAE87B7A0042ACDE0FAB36461EA46";
+
+struct oracle {
+    BIGNUM *p, *q, *g;
+    BN_CTX *ctx;
+};
+
+static void oracle_init(struct oracle *o)
+{
+    o->p = o->q = o->g = NULL;
+    assert_true(BN_hex2bn(&o->p, P_HEX) > 0 && BN_hex2bn(&o->g, G_HEX) > 0);
+    o->q = BN_new();
+    o->ctx = BN_CTX_new();
+    assert_non_null(o->q);
+    assert_non_null(o->ctx);
+    /* q = (p + 1) / 4 (RFC 6509 App. A) */
+    assert_true(BN_add_word(o->q, 1) == 1 && BN_add(o->q, o->q, o->p) == 1 &&
+                BN_rshift(o->q, o->q, 2) == 1);
+}
+
+static void oracle_free(struct oracle *o)
+{
+    BN_free(o->p);
+    BN_free(o->q);
+    BN_free(o->g);
+    BN_CTX_free(o->ctx);
+}
+
+/* (x1 + y1 i)(x2 + y2 i) = (x1 x2 - y1 y2) + (x1 y2 + x2 y1) i, into (x1, y1) */
+static void bn_fp2_mul(struct oracle *o, BIGNUM *x1, BIGNUM *y1, const BIGNUM *x2, const BIGNUM *y2)
+{
+    BN_CTX_start(o->ctx);
+    BIGNUM *t = BN_CTX_get(o->ctx), *u = BN_CTX_get(o->ctx), *v = BN_CTX_get(o->ctx);
+    assert_non_null(v);
+    assert_true(
+        BN_mod_mul(t, x1, x2, o->p, o->ctx) == 1 && BN_mod_mul(u, y1, y2, o->p, o->ctx) == 1 &&
+        BN_mod_mul(v, x1, y2, o->p, o->ctx) == 1 && BN_mod_mul(y1, y1, x2, o->p, o->ctx) == 1 &&
+        BN_mod_add(y1, y1, v, o->p, o->ctx) == 1 && BN_mod_sub(x1, t, u, o->p, o->ctx) == 1);
+    BN_CTX_end(o->ctx);
+}
+
+/* out = the PF_p value of (1 + g i)^e: x2 / x1 mod p, by left-to-right square-and-multiply */
+static void bn_g_pow(struct oracle *o, BIGNUM *out, const BIGNUM *e)
+{
+    BN_CTX_start(o->ctx);
+    BIGNUM *x = BN_CTX_get(o->ctx), *y = BN_CTX_get(o->ctx), *gx = BN_CTX_get(o->ctx);
+    BIGNUM *xs = BN_CTX_get(o->ctx), *ys = BN_CTX_get(o->ctx);
+    assert_non_null(ys);
+    assert_true(BN_one(x) == 1 && BN_copy(gx, BN_value_one()) != NULL);
+    BN_zero(y);
+    for (int i = BN_num_bits(e) - 1; i >= 0; i--) {
+        assert_non_null(BN_copy(xs, x));
+        assert_non_null(BN_copy(ys, y));
+        bn_fp2_mul(o, x, y, xs, ys);
+        if (BN_is_bit_set(e, i))
+            bn_fp2_mul(o, x, y, gx, o->g);
+    }
+    assert_false(BN_is_zero(x));
+    assert_non_null(BN_mod_inverse(xs, x, o->p, o->ctx));
+    assert_true(BN_mod_mul(out, y, xs, o->p, o->ctx) == 1);
+    BN_CTX_end(o->ctx);
+}
+
+/* 1 if the library's F_p element w equals the BN value b (< p) */
+static int fp_eq_bn(const mcxi_fp *w, const BIGNUM *b)
+{
+    uint8_t wb[MCX_SAKKE_FIELD_BYTES], bb[MCX_SAKKE_FIELD_BYTES];
+    mcxi_fp_to_bytes(wb, w);
+    assert_int_equal(BN_bn2binpad(b, bb, sizeof bb), (int)sizeof bb);
+    return memcmp(wb, bb, sizeof wb) == 0;
+}
+
+/* a random scalar in [1, q-1], as a BN and as the library's limbs */
+static void rand_scalar_bn(struct oracle *o, BIGNUM *k, uint64_t limbs[16])
+{
+    uint8_t b[128];
+    do
+        assert_int_equal(BN_rand_range(k, o->q), 1);
+    while (BN_is_zero(k));
+    assert_int_equal(BN_bn2binpad(k, b, sizeof b), (int)sizeof b);
+    mcxi_limbs_from_be(limbs, b);
+}
+
+#ifndef BILINEAR_ROUNDS
+#define BILINEAR_ROUNDS 20
+#endif
+
+static void test_bilinear_bn_oracle(void **state)
 {
     (void)state;
+    struct oracle o;
+    oracle_init(&o);
+    BIGNUM *a = BN_new(), *b = BN_new(), *ab = BN_new(), *want = BN_new();
+    assert_true(a != NULL && b != NULL && ab != NULL && want != NULL);
     struct mcxi_lines *L = malloc(sizeof *L);
     assert_non_null(L);
-    for (int i = 0; i < 3; i++) {
-        uint64_t a[16], b[16], ab[16];
+    /* the oracle itself: (1 + g i)^1 is g, and g^q is the identity (PF_p value 0) */
+    bn_g_pow(&o, want, BN_value_one());
+    assert_int_equal(BN_cmp(want, o.g), 0);
+    bn_g_pow(&o, want, o.q);
+    assert_true(BN_is_zero(want));
+    for (int i = 0; i < BILINEAR_ROUNDS; i++) {
+        uint64_t al[16], bl[16], abl[16];
         mcxi_eca A, B;
-        rand_scalar(a);
-        rand_scalar(b);
-        mul_P(&A, a);
-        mul_P(&B, b);
-        /* ab mod q */
-        mcxi_mod_mul(ab, a, b, &mcxi_mod_q);
-        mcxi_mod_mul(ab, ab, mcxi_mod_q.r2, &mcxi_mod_q);
         mcxi_fp2 v, gab;
         mcxi_fp w1, w2, w3;
+        rand_scalar_bn(&o, a, al);
+        rand_scalar_bn(&o, b, bl);
+        mul_P(&A, al);
+        mul_P(&B, bl);
+        /* e([a]P, [b]P) == e(P, P)^(ab), ab mod q and the power by BN */
+        assert_int_equal(BN_mod_mul(ab, a, b, o.q, o.ctx), 1);
+        bn_g_pow(&o, want, ab);
         mcxi_pairing_plain(&v, &A, &B);
         pfp(&w1, &v);
-        mcxi_comb2_pow(&gab, mcxi_sakke_g_comb(), ab);
+        if (!fp_eq_bn(&w1, want))
+            fail_msg("round %d: e([a]P,[b]P) != g^(ab) (BN oracle)", i);
+        /* non-degenerate: not the identity (PF_p value 0) for a, b in [1, q-1] */
+        assert_int_equal(mcxi_fp_is_zero(&w1), 0);
+        /* the library's own g comb (the encapsulation path) agrees */
+        mcxi_mod_mul(abl, al, bl, &mcxi_mod_q);
+        mcxi_mod_mul(abl, abl, mcxi_mod_q.r2, &mcxi_mod_q);
+        mcxi_comb2_pow(&gab, mcxi_sakke_g_comb(), abl);
         pfp(&w2, &gab);
         assert_int_equal(mcxi_fp_eq(&w1, &w2), 1);
         /* lines of B evaluated at A == plain pairing walking A */
@@ -87,8 +205,27 @@ static void test_bilinear_and_symmetric(void **state)
         mcxi_pairing_eval(&v, L, &B);
         pfp(&w3, &v);
         assert_int_equal(mcxi_fp_eq(&w1, &w3), 0);
+        /* e([a]P, Q) == e(P, [a]Q) with Q = B, [a]Q by the variable-time ladder */
+        mcxi_ecj t;
+        mcxi_eca aQ;
+        mcxi_ec_mul_vartime(&t, &B, al);
+        assert_int_equal(mcxi_ec_to_affine(&aQ, &t), 0);
+        mcxi_pairing_plain(&v, mcxi_sakke_P(), &aQ);
+        pfp(&w3, &v);
+        assert_int_equal(mcxi_fp_eq(&w1, &w3), 1);
     }
+    /* e(P, P) = g itself: non-degenerate, and the value of RFC 6509 */
+    mcxi_fp w;
+    mcxi_fp2 v;
+    mcxi_pairing_plain(&v, mcxi_sakke_P(), mcxi_sakke_P());
+    pfp(&w, &v);
+    assert_int_equal(fp_eq_bn(&w, o.g), 1);
     free(L);
+    BN_free(a);
+    BN_free(b);
+    BN_free(ab);
+    BN_free(want);
+    oracle_free(&o);
 }
 
 static void comb_vs_vartime(void)
@@ -219,8 +356,10 @@ static void test_subgroup_check(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_PP_is_g),         cmocka_unit_test(test_bilinear_and_symmetric),
-        cmocka_unit_test(test_comb_vs_vartime), cmocka_unit_test(test_comb2_vs_square_multiply),
+        cmocka_unit_test(test_PP_is_g),
+        cmocka_unit_test(test_bilinear_bn_oracle),
+        cmocka_unit_test(test_comb_vs_vartime),
+        cmocka_unit_test(test_comb2_vs_square_multiply),
         cmocka_unit_test(test_subgroup_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /*
  * test_sakke — SAKKE (RFC 6508, parameter set 1 of RFC 6509) end to end: the RFC 6508
  * Appendix A vector (tests/vectors/rfc6508_appA.txt) through every step, its negative siblings
- * (rfc6508_appA_neg.txt), argument and range errors, and random encapsulate/decapsulate round
+ * (rfc6508_appA_neg.txt: malformed, out-of-range, off-curve and off-subgroup points for R, the RSK
+ * and Z), argument and range errors, failures leaving no partial output, and random round
  * trips.
  */
 #include <setjmp.h>
@@ -21,7 +22,7 @@
 
 /* ---- a minimal `key = hex` record reader ---------------------------------------------------- */
 
-#define MAX_RECS 128
+#define MAX_RECS 512
 struct rec {
     char key[32];
     uint8_t *val;
@@ -209,6 +210,20 @@ static void test_appA_negative(void **state)
     while (at < n.n) {
         const struct rec *c = get_from(&n, "case", &at);
         const struct rec *op = get_from(&n, "op", &at);
+        if (strcmp((const char *)op->val, "pub") == 0) {
+            const struct rec *Z = get_from(&n, "Z", &at);
+            mcx_err want = err_by_name((const char *)get_from(&n, "expect", &at)->val);
+            static char dummy;
+            mcx_sakke_pub *bad = (mcx_sakke_pub *)(void *)&dummy; /* must be reset to NULL */
+            assert_int_equal(Z->len, MCX_SAKKE_POINT_BYTES);
+            mcx_err got = mcx_sakke_pub_new(&bad, Z->val);
+            if (got != want)
+                fail_msg("case %s: got %s, want %s", (const char *)c->val, mcx_errname(got),
+                         mcx_errname(want));
+            assert_null(bad);
+            cases++;
+            continue;
+        }
         const struct rec *sed = get_from(&n, "sed", &at);
         const struct rec *rsk = get_from(&n, "rsk", &at);
         const struct rec *id = get_from(&n, "id", &at);
@@ -236,7 +251,7 @@ static void test_appA_negative(void **state)
                      mcx_errname(want));
         cases++;
     }
-    assert_true(cases >= 10);
+    assert_true(cases >= 24);
     mcx_sakke_pub_free(pub);
     unload(&v);
     unload(&n);
@@ -290,6 +305,71 @@ static void test_errors(void **state)
     mcx_sakke_rsk_free(NULL);
 }
 
+/* ---- failures leave no partial output -------------------------------------------------------- */
+
+/* 1 if the n octets at p are all `fill` (untouched) or all zero (wiped): nothing partial. */
+static int untouched_or_zero(const uint8_t *p, size_t n, uint8_t fill)
+{
+    size_t nfill = 0, nzero = 0;
+    for (size_t i = 0; i < n; i++) {
+        nfill += p[i] == fill;
+        nzero += p[i] == 0;
+    }
+    return nfill == n || nzero == n;
+}
+
+static void test_failure_outputs(void **state)
+{
+    (void)state;
+    struct recs v;
+    load(&v, "rfc6508_appA.txt");
+    const struct rec *id = get(&v, "id"), *rsk = get(&v, "rsk"), *sed = get(&v, "sed");
+    uint8_t z[MCX_SAKKE_SCALAR_BYTES], Z[MCX_SAKKE_POINT_BYTES], K[MCX_SAKKE_POINT_BYTES];
+    uint8_t out[MCX_SAKKE_SED_BYTES], ssv[MCX_SAKKE_SSV_BYTES] = {1};
+    mcx_sakke_pub *pub = NULL;
+    mcx_sakke_rsk *k = NULL;
+    assert_int_equal(mcx_sakke_pub_new(&pub, get(&v, "Z")->val), MCX_OK);
+
+    /* KMS side: z out of range */
+    memset(z, 0, sizeof z);
+    memset(Z, 0xAA, sizeof Z);
+    assert_int_equal(mcx_sakke_kms_public(z, Z), MCX_ERR_SCALAR_RANGE);
+    assert_true(untouched_or_zero(Z, sizeof Z, 0xAA));
+    memset(K, 0xAA, sizeof K);
+    assert_int_equal(mcx_sakke_kms_issue(z, id->val, id->len, K), MCX_ERR_SCALAR_RANGE);
+    assert_true(untouched_or_zero(K, sizeof K, 0xAA));
+    memcpy(z, get(&v, "z")->val, sizeof z);
+    assert_int_equal(mcx_sakke_kms_issue(z, id->val, 0, K), MCX_ERR_EMPTY_ID);
+    assert_true(untouched_or_zero(K, sizeof K, 0xAA));
+
+    /* encapsulation: empty identifier */
+    memset(out, 0xAA, sizeof out);
+    assert_int_equal(mcx_sakke_encapsulate(pub, id->val, 0, ssv, out), MCX_ERR_EMPTY_ID);
+    assert_true(untouched_or_zero(out, sizeof out, 0xAA));
+
+    /* decapsulation: the SSV output is zeroed on every failure, whatever it held */
+    assert_int_equal(mcx_sakke_rsk_new(&k, pub, id->val, id->len, rsk->val), MCX_OK);
+    memcpy(out, sed->val, MCX_SAKKE_SED_BYTES);
+    out[MCX_SAKKE_POINT_BYTES] ^= 0x80;
+    memset(ssv, 0xAA, sizeof ssv);
+    assert_int_equal(mcx_sakke_decapsulate(k, out, ssv), MCX_ERR_SAKKE_CHECK);
+    for (size_t i = 0; i < sizeof ssv; i++)
+        assert_int_equal(ssv[i], 0);
+    memset(ssv, 0xAA, sizeof ssv);
+    assert_int_equal(mcx_sakke_decapsulate(k, NULL, ssv), MCX_ERR_ARG);
+    for (size_t i = 0; i < sizeof ssv; i++)
+        assert_int_equal(ssv[i], 0);
+    mcx_sakke_rsk_free(k);
+
+    /* a failed RSK load leaves no handle */
+    static char dummy;
+    k = (mcx_sakke_rsk *)(void *)&dummy;
+    assert_int_equal(mcx_sakke_rsk_new(&k, pub, id->val, 0, rsk->val), MCX_ERR_EMPTY_ID);
+    assert_null(k);
+    mcx_sakke_pub_free(pub);
+    unload(&v);
+}
+
 /* ---- random round trips ---------------------------------------------------------------------- */
 
 #ifndef ROUND_TRIPS
@@ -330,9 +410,10 @@ static void test_round_trips(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_appA_kms),     cmocka_unit_test(test_appA_encap),
-        cmocka_unit_test(test_appA_decap),   cmocka_unit_test(test_appA_negative),
-        cmocka_unit_test(test_errors),       cmocka_unit_test(test_round_trips),
+        cmocka_unit_test(test_appA_kms),    cmocka_unit_test(test_appA_encap),
+        cmocka_unit_test(test_appA_decap),  cmocka_unit_test(test_appA_negative),
+        cmocka_unit_test(test_errors),      cmocka_unit_test(test_failure_outputs),
+        cmocka_unit_test(test_round_trips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,9 @@
  * Shared plumbing of the mcxsec command-line tool: option parsing, hex input, and the two output
  * forms (`name=value` lines, or one JSON object with --json).
  *
- * Exit codes (every sub-command): 0 success, 1 a verification failed, 2 bad usage or malformed
- * input (with a one-line reason on stderr), 3 an internal or I/O failure.
+ * Exit codes (every sub-command; documented in `mcxsec --help` and docs/cli.md): 0 success, 1 a
+ * verification failed, 2 bad usage or malformed input (with a one-line reason on stderr), 3 an
+ * internal failure (out of memory, the random generator, a backend, I/O).
  */
 #ifndef MCX_CLI_H
 #define MCX_CLI_H
@@ -86,6 +87,15 @@ char *cli_hex_str(const uint8_t *p, size_t n);
 /* Print a JSON string literal (with quotes) of s to f. */
 void cli_json_string(FILE *f, const char *s);
 
+/* Print a one-line reason ("mcxsec <cmd>: ...\n", fmt includes both) on stderr and keep it for the
+ * --json error object of cli_finish. Every usage or input error of the commands goes through it. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* End a sub-command with exit code rc. In --json mode, a failure that printed no JSON object yet
+ * prints one on stdout: {"valid": false (exit 1 only), "error": <mcx_err name of the failure, or
+ * "usage">, "reason": <the one-line reason>}, so a failure is never an empty stdout. Returns rc. */
+int cli_finish(int rc);
+
 /* Report a library error for a sub-command: prints "mcxsec <cmd>: <what>: <strerror> (<name>)" and
  * returns the exit code: CLI_VERIFY_FAILED for verification-type failures, CLI_USAGE for malformed
  * input, CLI_FAILURE otherwise. */
@@ -101,5 +111,6 @@ int cmd_kms(int argc, char **argv);
 int cmd_client(int argc, char **argv);
 int cmd_idms(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
 
 #endif

@@ -38,7 +38,7 @@ static int keystore_secret(const char *cmd, const struct cli_args *a, struct mcx
         size_t n;
         int rc;
         if (stat(kf, &st) != 0 || (st.st_mode & 077) != 0) {
-            fprintf(stderr, "mcxsec %s: %s: missing or not mode 0600\n", cmd, kf);
+            cli_error("mcxsec %s: %s: missing or not mode 0600\n", cmd, kf);
             return CLI_USAGE;
         }
         if ((rc = cli_read_file(cmd, kf, 256, &txt, &n)) != CLI_OK)
@@ -55,7 +55,7 @@ static int keystore_secret(const char *cmd, const struct cli_args *a, struct mcx
         mcx_wipe(txt, n);
         free(txt);
         if (!ok || *buf == NULL) {
-            fprintf(stderr, "mcxsec %s: %s: expected 64 hex digits\n", cmd, kf);
+            cli_error("mcxsec %s: %s: expected 64 hex digits\n", cmd, kf);
             if (*buf != NULL)
                 mcx_wipe(*buf, 32);
             free(*buf);
@@ -71,8 +71,8 @@ static int keystore_secret(const char *cmd, const struct cli_args *a, struct mcx
     const char *var = cli_get(a, "keystore-passphrase-env");
     const char *v = getenv(var != NULL ? var : "MCXSEC_KEYSTORE_PASSPHRASE");
     if (v == NULL || *v == '\0') {
-        fprintf(stderr, "mcxsec %s: --keystore: set $%s or give --keystore-key-file\n", cmd,
-                var != NULL ? var : "MCXSEC_KEYSTORE_PASSPHRASE");
+        cli_error("mcxsec %s: --keystore: set $%s or give --keystore-key-file\n", cmd,
+                  var != NULL ? var : "MCXSEC_KEYSTORE_PASSPHRASE");
         return CLI_USAGE;
     }
     *buf = (uint8_t *)strdup(v);
@@ -100,7 +100,8 @@ static int load_keystore(const char *cmd, const struct cli_args *a, const char *
     mcx_err e = mcx_keystore_open(&ks, blob, blen, &sec);
     if (e != MCX_OK) {
         if (e == MCX_ERR_VERIFY)
-            fprintf(stderr, "mcxsec %s: %s: wrong key store secret, or the file was modified\n", cmd, path);
+            cli_error("mcxsec %s: %s: wrong key store secret, or the file was modified\n", cmd,
+                      path);
         rc = e == MCX_ERR_VERIFY ? CLI_VERIFY_FAILED : cli_fail(cmd, path, e);
         goto out;
     }
@@ -126,7 +127,7 @@ static int load_keystore(const char *cmd, const struct cli_args *a, const char *
         } else {
             size_t n = CLI_KEYS_MAX_SETS - k->n_sets;
             if (n == 0) {
-                fprintf(stderr, "mcxsec %s: %s: more than %d key sets\n", cmd, path, CLI_KEYS_MAX_SETS);
+                cli_error("mcxsec %s: %s: more than %d key sets\n", cmd, path, CLI_KEYS_MAX_SETS);
                 rc = CLI_USAGE;
                 goto out;
             }
@@ -165,13 +166,13 @@ int cli_keys_load(const char *cmd, const struct cli_args *a, int need, struct cl
         if (cert != NULL)
             k->have_cert = 0; /* an explicit --cert replaces the store's home certificate */
         if (!k->have_cert && cert == NULL && need >= 1) {
-            fprintf(stderr, "mcxsec %s: %s holds no Root KMS certificate\n", cmd, store);
+            cli_error("mcxsec %s: %s holds no Root KMS certificate\n", cmd, store);
             cli_keys_wipe(k);
             return CLI_USAGE;
         }
     }
     if (cert == NULL && need >= 1 && !k->have_cert) {
-        fprintf(stderr, "mcxsec %s: --cert CERT.xml is required\n", cmd);
+        cli_error("mcxsec %s: --cert CERT.xml is required\n", cmd);
         return CLI_USAGE;
     }
     uint8_t *buf = NULL;
@@ -202,13 +203,13 @@ int cli_keys_load(const char *cmd, const struct cli_args *a, int need, struct cl
         k->n_sets += n;
     }
     if (need >= 2 && k->n_sets == 0) {
-        fprintf(stderr, "mcxsec %s: --keyset KEYSET.xml is required\n", cmd);
+        cli_error("mcxsec %s: --keyset KEYSET.xml is required\n", cmd);
         return CLI_USAGE;
     }
     for (size_t i = 0; cli_get_nth(a, "kms-cert", i) != NULL; i++) {
         const char *path = cli_get_nth(a, "kms-cert", i);
         if (k->n_extra == sizeof k->extra / sizeof k->extra[0]) {
-            fprintf(stderr, "mcxsec %s: too many --kms-cert\n", cmd);
+            cli_error("mcxsec %s: too many --kms-cert\n", cmd);
             cli_keys_wipe(k);
             return CLI_USAGE;
         }
@@ -231,7 +232,7 @@ int cli_keys_ctx(const char *cmd, const struct cli_keys *k, mcx_mikey_ctx **ctx)
 {
     *ctx = NULL;
     if (!k->have_cert) {
-        fprintf(stderr, "mcxsec %s: --cert CERT.xml is required\n", cmd);
+        cli_error("mcxsec %s: --cert CERT.xml is required\n", cmd);
         return CLI_USAGE;
     }
     mcx_mikey_ctx *c = NULL;
@@ -263,9 +264,8 @@ void cli_keys_wipe(struct cli_keys *k)
 int cli_time(const char *cmd, const char *what, const char *s, int64_t *out)
 {
     if (mcx_time_parse(s, out) != MCX_OK) {
-        fprintf(stderr,
-                "mcxsec %s: %s: '%s' is not an ISO-8601 time like 2025-10-03T12:00:00Z\n", cmd,
-                what, s);
+        cli_error("mcxsec %s: %s: '%s' is not an ISO-8601 time like 2025-10-03T12:00:00Z\n", cmd,
+                  what, s);
         return CLI_USAGE;
     }
     return CLI_OK;

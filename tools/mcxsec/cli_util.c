@@ -1,11 +1,47 @@
-/* Shared plumbing of the mcxsec command-line tool (see cli.h). */
+/* Shared plumbing of the mcxsec command-line tool (see cli.h; the test-lab command line of issue 2
+ * item 5: hex in, name=HEX or --json out, exit codes 0/1/2/3). */
 #include "cli.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mcxsec/util.h"
+
+/* One process runs one sub-command: what cli_finish needs to know about it. */
+static struct {
+    int json;         /* --json was given */
+    int printed;      /* a result object or lines were printed on stdout */
+    const char *err;  /* mcx_err name of the last library failure, or NULL */
+    char reason[256]; /* the last one-line reason, without "\n" */
+} g_cli;
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    va_start(ap, fmt);
+    vsnprintf(g_cli.reason, sizeof g_cli.reason, fmt, ap);
+    va_end(ap);
+    g_cli.reason[strcspn(g_cli.reason, "\n")] = '\0';
+}
+
+int cli_finish(int rc)
+{
+    if (rc == CLI_OK || !g_cli.json || g_cli.printed)
+        return rc;
+    struct cli_out o;
+    cli_out_init(&o, 1);
+    if (rc == CLI_VERIFY_FAILED)
+        cli_out_bool(&o, "valid", 0);
+    cli_out_str(&o, "error", g_cli.err != NULL ? g_cli.err : "usage");
+    cli_out_str(&o, "reason", g_cli.reason[0] ? g_cli.reason : "bad usage or input");
+    cli_out_flush(&o);
+    return rc;
+}
 
 /* ---- options ---------------------------------------------------------------------------------------- */
 
@@ -27,7 +63,7 @@ int cli_parse(struct cli_args *a, const char *cmd, const struct cli_optspec *spe
         if (strcmp(arg, "--") == 0) {
             for (i++; i < argc; i++) {
                 if (a->npos == CLI_MAX_POS) {
-                    fprintf(stderr, "mcxsec %s: too many arguments\n", cmd);
+                    cli_error("mcxsec %s: too many arguments\n", cmd);
                     return CLI_USAGE;
                 }
                 a->pos[a->npos++] = argv[i];
@@ -36,7 +72,7 @@ int cli_parse(struct cli_args *a, const char *cmd, const struct cli_optspec *spe
         }
         if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
             if (a->npos == CLI_MAX_POS) {
-                fprintf(stderr, "mcxsec %s: too many arguments\n", cmd);
+                cli_error("mcxsec %s: too many arguments\n", cmd);
                 return CLI_USAGE;
             }
             a->pos[a->npos++] = arg;
@@ -45,25 +81,26 @@ int cli_parse(struct cli_args *a, const char *cmd, const struct cli_optspec *spe
         const char *name = arg + 2;
         if (strcmp(name, "json") == 0) {
             a->json = 1;
+            g_cli.json = 1;
             continue;
         }
         const struct cli_optspec *s = find_spec(spec, name);
         if (s == NULL) {
-            fprintf(stderr, "mcxsec %s: unknown option --%s\n", cmd, name);
+            cli_error("mcxsec %s: unknown option --%s\n", cmd, name);
             return CLI_USAGE;
         }
         if (!s->repeatable && cli_get(a, name) != NULL) {
-            fprintf(stderr, "mcxsec %s: --%s given twice\n", cmd, name);
+            cli_error("mcxsec %s: --%s given twice\n", cmd, name);
             return CLI_USAGE;
         }
         if (a->n == CLI_MAX_OPTS) {
-            fprintf(stderr, "mcxsec %s: too many options\n", cmd);
+            cli_error("mcxsec %s: too many options\n", cmd);
             return CLI_USAGE;
         }
         const char *value = "";
         if (s->takes_value) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "mcxsec %s: --%s needs a value\n", cmd, name);
+                cli_error("mcxsec %s: --%s needs a value\n", cmd, name);
                 return CLI_USAGE;
             }
             value = argv[++i];
@@ -72,6 +109,7 @@ int cli_parse(struct cli_args *a, const char *cmd, const struct cli_optspec *spe
         a->values[a->n] = value;
         a->n++;
     }
+    g_cli.json |= a->json;
     return CLI_OK;
 }
 
@@ -97,7 +135,7 @@ const char *cli_require(const struct cli_args *a, const char *cmd, const char *n
 {
     const char *v = cli_get(a, name);
     if (v == NULL)
-        fprintf(stderr, "mcxsec %s: --%s is required\n", cmd, name);
+        cli_error("mcxsec %s: --%s is required\n", cmd, name);
     return v;
 }
 
@@ -123,18 +161,18 @@ int cli_hex_alloc(const char *cmd, const char *what, const char *hex, uint8_t **
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ':')
             continue;
         if (hexval((unsigned char)*p) < 0) {
-            fprintf(stderr, "mcxsec %s: %s: not hexadecimal (at '%c')\n", cmd, what, *p);
+            cli_error("mcxsec %s: %s: not hexadecimal (at '%c')\n", cmd, what, *p);
             return CLI_USAGE;
         }
         digits++;
     }
     if (digits % 2 != 0) {
-        fprintf(stderr, "mcxsec %s: %s: odd number of hex digits\n", cmd, what);
+        cli_error("mcxsec %s: %s: odd number of hex digits\n", cmd, what);
         return CLI_USAGE;
     }
     uint8_t *buf = malloc(digits / 2 + 1);
     if (buf == NULL) {
-        fprintf(stderr, "mcxsec %s: out of memory\n", cmd);
+        cli_error("mcxsec %s: out of memory\n", cmd);
         return CLI_FAILURE;
     }
     size_t n = 0;
@@ -163,7 +201,7 @@ int cli_hex_exact(const char *cmd, const char *what, const char *hex, uint8_t *o
     if (rc != CLI_OK)
         return rc;
     if (n != want) {
-        fprintf(stderr, "mcxsec %s: %s: expected %zu octets, got %zu\n", cmd, what, want, n);
+        cli_error("mcxsec %s: %s: expected %zu octets, got %zu\n", cmd, what, want, n);
         mcx_wipe(buf, n);
         free(buf);
         return CLI_USAGE;
@@ -177,14 +215,14 @@ int cli_hex_exact(const char *cmd, const char *what, const char *hex, uint8_t *o
 int cli_u64(const char *cmd, const char *what, const char *s, uint64_t *out)
 {
     if (s == NULL || *s < '0' || *s > '9') {
-        fprintf(stderr, "mcxsec %s: %s: expected an unsigned decimal integer\n", cmd, what);
+        cli_error("mcxsec %s: %s: expected an unsigned decimal integer\n", cmd, what);
         return CLI_USAGE;
     }
     errno = 0;
     char *end = NULL;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno != 0 || end == NULL || *end != '\0') {
-        fprintf(stderr, "mcxsec %s: %s: expected an unsigned decimal integer\n", cmd, what);
+        cli_error("mcxsec %s: %s: expected an unsigned decimal integer\n", cmd, what);
         return CLI_USAGE;
     }
     *out = (uint64_t)v;
@@ -197,7 +235,7 @@ int cli_read_file(const char *cmd, const char *path, size_t max, uint8_t **out, 
     *out = NULL;
     *out_len = 0;
     if (f == NULL) {
-        fprintf(stderr, "mcxsec %s: %s: %s\n", cmd, path, strerror(errno));
+        cli_error("mcxsec %s: %s: %s\n", cmd, path, strerror(errno));
         return CLI_USAGE;
     }
     size_t cap = 4096, n = 0;
@@ -206,7 +244,7 @@ int cli_read_file(const char *cmd, const char *path, size_t max, uint8_t **out, 
     while (buf != NULL) {
         if (n == cap) {
             if (cap >= max) {
-                fprintf(stderr, "mcxsec %s: %s: larger than %zu octets\n", cmd, path, max);
+                cli_error("mcxsec %s: %s: larger than %zu octets\n", cmd, path, max);
                 rc = CLI_USAGE;
                 break;
             }
@@ -223,7 +261,7 @@ int cli_read_file(const char *cmd, const char *path, size_t max, uint8_t **out, 
         n += got;
         if (got == 0) {
             if (ferror(f)) {
-                fprintf(stderr, "mcxsec %s: %s: read error\n", cmd, path);
+                cli_error("mcxsec %s: %s: read error\n", cmd, path);
                 rc = CLI_USAGE;
             }
             break;
@@ -232,7 +270,7 @@ int cli_read_file(const char *cmd, const char *path, size_t max, uint8_t **out, 
     if (f != stdin)
         fclose(f);
     if (buf == NULL) {
-        fprintf(stderr, "mcxsec %s: out of memory\n", cmd);
+        cli_error("mcxsec %s: out of memory\n", cmd);
         return CLI_FAILURE;
     }
     if (rc != CLI_OK) {
@@ -317,6 +355,7 @@ void cli_out_bool(struct cli_out *o, const char *name, int v)
 
 void cli_out_flush(struct cli_out *o)
 {
+    g_cli.printed = 1;
     if (o->json) {
         fputc('{', stdout);
         for (size_t i = 0; i < o->n; i++) {
@@ -345,12 +384,14 @@ void cli_out_flush(struct cli_out *o)
 
 int cli_fail(const char *cmd, const char *what, mcx_err e)
 {
-    fprintf(stderr, "mcxsec %s: %s: %s (%s)\n", cmd, what, mcx_strerror(e), mcx_errname(e));
+    cli_error("mcxsec %s: %s: %s (%s)\n", cmd, what, mcx_strerror(e), mcx_errname(e));
+    g_cli.err = mcx_errname(e);
     switch (e) {
     case MCX_ERR_VERIFY:
     case MCX_ERR_KEY_INVALID:
     case MCX_ERR_SAKKE_CHECK:
     case MCX_ERR_MIKEY_SIGNER:
+    case MCX_ERR_SELFTEST:
         return CLI_VERIFY_FAILED;
     case MCX_ERR_NOMEM:
     case MCX_ERR_INTERNAL:

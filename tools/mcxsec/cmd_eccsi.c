@@ -53,7 +53,7 @@ static int only(const struct cli_args *a, const char *sub, const char *const *al
             if (strcmp(a->names[i], *p) == 0)
                 ok = 1;
         if (!ok && strcmp(a->names[i], "help") != 0) {
-            fprintf(stderr, "mcxsec eccsi %s: --%s does not apply\n", sub, a->names[i]);
+            cli_error("mcxsec eccsi %s: --%s does not apply\n", sub, a->names[i]);
             return CLI_USAGE;
         }
     }
@@ -141,15 +141,23 @@ static void free_key(struct keyin *k)
     k->id = NULL;
 }
 
-/* Exit status of a failed check: 1 when the inputs were well formed but did not check out. */
+/* Exit status of a failed check: 1 when the inputs were well formed but did not check out, 2 when
+ * the library refused them as malformed; valid=false and error= in both cases (--json: the same
+ * object as cli_finish's, with the reason). */
 static int check_failed(const struct cli_args *a, const char *what, mcx_err e)
 {
     struct cli_out o;
+    char reason[160];
+    int rc = cli_fail(CMD, what, e);
+    snprintf(reason, sizeof reason, "mcxsec %s: %s: %s (%s)", CMD, what, mcx_strerror(e),
+             mcx_errname(e));
     cli_out_init(&o, a->json);
     cli_out_bool(&o, "valid", 0);
     cli_out_str(&o, "error", mcx_errname(e));
+    if (a->json)
+        cli_out_str(&o, "reason", reason);
     cli_out_flush(&o);
-    return cli_fail(CMD, what, e);
+    return rc;
 }
 
 static int do_validate(const struct cli_args *a)
@@ -244,7 +252,7 @@ out:
     return rc;
 }
 
-int cmd_eccsi(int argc, char **argv)
+static int eccsi_main(int argc, char **argv)
 {
     struct cli_args a;
     if (argc < 1) {
@@ -264,7 +272,7 @@ int cmd_eccsi(int argc, char **argv)
         return CLI_OK;
     }
     if (a.npos > 0) {
-        fprintf(stderr, "mcxsec eccsi: unexpected argument '%s'\n", a.pos[0]);
+        cli_error("mcxsec eccsi: unexpected argument '%s'\n", a.pos[0]);
         return CLI_USAGE;
     }
     if (strcmp(sub, "keygen") == 0)
@@ -277,8 +285,12 @@ int cmd_eccsi(int argc, char **argv)
         return do_sign(&a);
     if (strcmp(sub, "verify") == 0)
         return do_verify(&a);
-    fprintf(stderr,
-            "mcxsec eccsi: unknown sub-command '%s' (keygen, issue, validate, sign, verify)\n",
-            sub);
+    cli_error("mcxsec eccsi: unknown sub-command '%s' (keygen, issue, validate, sign, verify)\n",
+              sub);
     return CLI_USAGE;
+}
+
+int cmd_eccsi(int argc, char **argv)
+{
+    return cli_finish(eccsi_main(argc, argv));
 }

@@ -1,6 +1,7 @@
 /*
  * mcxsec kdf — the 3GPP generic KDF (TS 33.220 Annex B.2) and the MIKEY PRF (RFC 3830 §4.1.3).
  *   mcxsec kdf --key HEX --fc HEX --p HEX [--p HEX ...]            -> out=HEX (32 octets)
+ *     (at least one --p: every MCX use of the KDF has a P0)
  *   mcxsec kdf --mikey --key TGK-HEX --const HEX --cs-id N --csb-id HEX --rand HEX --len N
  *              [--prf sha256|mikey1]                               -> out=HEX
  * Key material is printed only because the command's purpose is to output it.
@@ -19,7 +20,7 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "usage: mcxsec kdf --key HEX --fc HEX [--p HEX ...] [--json]\n"
+        "usage: mcxsec kdf --key HEX --fc HEX --p HEX [--p HEX ...] [--json]\n"
         "         3GPP KDF (TS 33.220 B.2): out = HMAC-SHA-256(key, FC || P0 || L0 || ...)\n"
         "       mcxsec kdf --mikey --key TGK-HEX --const HEX8 --cs-id N --csb-id HEX8 --rand HEX\n"
         "                  --len N [--prf sha256|mikey1] [--json]\n"
@@ -53,7 +54,7 @@ static int run_mikey(const struct cli_args *a, const uint8_t *key, size_t key_le
     if (len == NULL)
         return CLI_USAGE;
     if (prf_s != NULL && strcmp(prf_s, "sha256") != 0 && strcmp(prf_s, "mikey1") != 0) {
-        fprintf(stderr, "mcxsec kdf: --prf must be sha256 or mikey1\n");
+        cli_error("mcxsec kdf: --prf must be sha256 or mikey1\n");
         return CLI_USAGE;
     }
     if (prf_s != NULL && strcmp(prf_s, "mikey1") == 0)
@@ -64,11 +65,11 @@ static int run_mikey(const struct cli_args *a, const uint8_t *key, size_t key_le
         (rc = cli_u64(CMD, "--len", len, &out_len)) != CLI_OK)
         return rc;
     if (cs_id > 255) {
-        fprintf(stderr, "mcxsec kdf: --cs-id must be 0..255\n");
+        cli_error("mcxsec kdf: --cs-id must be 0..255\n");
         return CLI_USAGE;
     }
     if (out_len == 0 || out_len > 1024) {
-        fprintf(stderr, "mcxsec kdf: --len must be 1..1024\n");
+        cli_error("mcxsec kdf: --len must be 1..1024\n");
         return CLI_USAGE;
     }
     if ((rc = cli_hex_alloc(CMD, "--rand", rnd, &r, &r_len)) != CLI_OK)
@@ -94,7 +95,7 @@ static int run_mikey(const struct cli_args *a, const uint8_t *key, size_t key_le
     return rc;
 }
 
-int cmd_kdf(int argc, char **argv)
+static int kdf_main(int argc, char **argv)
 {
     static const struct cli_optspec spec[] = {
         {"key", 1, 0},   {"fc", 1, 0},    {"p", 1, 1},      {"mikey", 0, 0},
@@ -110,7 +111,7 @@ int cmd_kdf(int argc, char **argv)
         return CLI_OK;
     }
     if (a.npos > 0) {
-        fprintf(stderr, "mcxsec kdf: unexpected argument '%s'\n", a.pos[0]);
+        cli_error("mcxsec kdf: unexpected argument '%s'\n", a.pos[0]);
         return CLI_USAGE;
     }
     const char *key_s = cli_require(&a, CMD, "key");
@@ -121,7 +122,7 @@ int cmd_kdf(int argc, char **argv)
     if ((rc = cli_hex_alloc(CMD, "--key", key_s, &key, &key_len)) != CLI_OK)
         return rc;
     if (key_len == 0) {
-        fprintf(stderr, "mcxsec kdf: --key is empty\n");
+        cli_error("mcxsec kdf: --key is empty\n");
         free(key);
         return CLI_USAGE;
     }
@@ -142,16 +143,22 @@ int cmd_kdf(int argc, char **argv)
     }
     if ((rc = cli_hex_exact(CMD, "--fc", fc_s, &fc, 1)) != CLI_OK)
         goto out;
+    /* TS 33.220 B.2 derivations for MCX always have parameters: P0 at least */
+    if (cli_get(&a, "p") == NULL) {
+        cli_error("mcxsec kdf: at least one --p HEX parameter is required\n");
+        rc = CLI_USAGE;
+        goto out;
+    }
     for (const char *v; (v = cli_get_nth(&a, "p", np)) != NULL;) {
         if (np == MCX_KDF_MAX_PARAMS) {
-            fprintf(stderr, "mcxsec kdf: at most %d --p parameters\n", MCX_KDF_MAX_PARAMS);
+            cli_error("mcxsec kdf: at most %d --p parameters\n", MCX_KDF_MAX_PARAMS);
             rc = CLI_USAGE;
             goto out;
         }
         if ((rc = cli_hex_alloc(CMD, "--p", v, &pb[np], &p[np].len)) != CLI_OK)
             goto out;
         if (p[np].len > 0xFFFF) {
-            fprintf(stderr, "mcxsec kdf: a --p parameter is longer than 65535 octets\n");
+            cli_error("mcxsec kdf: a --p parameter is longer than 65535 octets\n");
             np++;
             rc = CLI_USAGE;
             goto out;
@@ -176,4 +183,9 @@ out:
     mcx_wipe(key, key_len);
     free(key);
     return rc;
+}
+
+int cmd_kdf(int argc, char **argv)
+{
+    return cli_finish(kdf_main(argc, argv));
 }

@@ -55,7 +55,7 @@ static int emit_msg(const char *cmd, const struct cli_args *a, struct cli_out *o
     char *text = NULL;
     if (strcmp(fmt, "raw") == 0) {
         if (out == NULL) {
-            fprintf(stderr, "mcxsec %s: --format raw needs --out FILE\n", cmd);
+            cli_error("mcxsec %s: --format raw needs --out FILE\n", cmd);
             return CLI_USAGE;
         }
     } else if (strcmp(fmt, "hex") == 0) {
@@ -72,7 +72,7 @@ static int emit_msg(const char *cmd, const struct cli_args *a, struct cli_out *o
             free(b);
         }
     } else {
-        fprintf(stderr, "mcxsec %s: --format must be raw, hex, base64 or sdp\n", cmd);
+        cli_error("mcxsec %s: --format must be raw, hex, base64 or sdp\n", cmd);
         return CLI_USAGE;
     }
     if (out != NULL) {
@@ -87,7 +87,7 @@ static int emit_msg(const char *cmd, const struct cli_args *a, struct cli_out *o
         }
         free(text);
         if (!ok) {
-            fprintf(stderr, "mcxsec %s: cannot write %s\n", cmd, out);
+            cli_error("mcxsec %s: cannot write %s\n", cmd, out);
             return CLI_FAILURE;
         }
         cli_out_str(o, "out", out);
@@ -156,8 +156,7 @@ static int fill_params(const char *cmd, const struct cli_args *a, struct mcx_key
         return rc;
     if ((s = cli_get(a, "text")) != NULL) {
         if (strlen(s) > MCX_KEY_PARAMS_TEXT_MAX) {
-            fprintf(stderr, "mcxsec %s: --text longer than %d octets\n", cmd,
-                    MCX_KEY_PARAMS_TEXT_MAX);
+            cli_error("mcxsec %s: --text longer than %d octets\n", cmd, MCX_KEY_PARAMS_TEXT_MAX);
             return CLI_USAGE;
         }
         snprintf(kp->text, sizeof kp->text, "%s", s);
@@ -165,8 +164,8 @@ static int fill_params(const char *cmd, const struct cli_args *a, struct mcx_key
     for (size_t i = 0; (s = cli_get_nth(a, "group-id", i)) != NULL; i++) {
         if (i == MCX_KEY_PARAMS_MAX_GROUPS || strlen(s) == 0 ||
             strlen(s) >= MCX_KEY_PARAMS_GROUP_MAX) {
-            fprintf(stderr, "mcxsec %s: --group-id: at most %d ids of 1..%d octets\n", cmd,
-                    MCX_KEY_PARAMS_MAX_GROUPS, MCX_KEY_PARAMS_GROUP_MAX - 1);
+            cli_error("mcxsec %s: --group-id: at most %d ids of 1..%d octets\n", cmd,
+                      MCX_KEY_PARAMS_MAX_GROUPS, MCX_KEY_PARAMS_GROUP_MAX - 1);
             return CLI_USAGE;
         }
         snprintf(kp->groups[i], sizeof kp->groups[i], "%s", s);
@@ -240,7 +239,7 @@ static int cmd_create(int argc, char **argv)
         return CLI_USAGE;
     int purpose = mcx_purpose_from_name(ps);
     if (purpose < 0) {
-        fprintf(stderr, "mcxsec %s: unknown --purpose '%s'\n", cmd, ps);
+        cli_error("mcxsec %s: unknown --purpose '%s'\n", cmd, ps);
         return CLI_USAGE;
     }
     struct mcx_mikey_create_args ca;
@@ -261,7 +260,7 @@ static int cmd_create(int argc, char **argv)
         if ((rc = cli_u64(cmd, "--cs-id", s, &v)) != CLI_OK)
             return rc;
         if (v > 255) {
-            fprintf(stderr, "mcxsec %s: --cs-id out of range\n", cmd);
+            cli_error("mcxsec %s: --cs-id out of range\n", cmd);
             return CLI_USAGE;
         }
         ca.cs_id = (uint8_t)v;
@@ -291,7 +290,7 @@ static int cmd_create(int argc, char **argv)
         uint8_t *buf;
         if (k.n_extra == sizeof k.extra / sizeof k.extra[0]) {
             cli_keys_wipe(&k);
-            fprintf(stderr, "mcxsec %s: too many KMS certificates\n", cmd);
+            cli_error("mcxsec %s: too many KMS certificates\n", cmd);
             return CLI_USAGE;
         }
         size_t bl;
@@ -355,7 +354,7 @@ static int cmd_open(int argc, char **argv)
     int expect = MCX_MIKEY_ANY_PURPOSE;
     const char *s;
     if ((s = cli_get(&a, "purpose")) != NULL && (expect = mcx_purpose_from_name(s)) < 0) {
-        fprintf(stderr, "mcxsec %s: unknown --purpose '%s'\n", cmd, s);
+        cli_error("mcxsec %s: unknown --purpose '%s'\n", cmd, s);
         return CLI_USAGE;
     }
     int64_t now;
@@ -630,16 +629,16 @@ int cmd_mikey(int argc, char **argv)
     if (strcmp(sub, "dump") == 0)
         return mikey_cmd_dump(argc - 1, argv + 1);
     if (strcmp(sub, "create") == 0)
-        return cmd_create(argc - 1, argv + 1);
+        return cli_finish(cmd_create(argc - 1, argv + 1));
     if (strcmp(sub, "open") == 0)
-        return cmd_open(argc - 1, argv + 1);
+        return cli_finish(cmd_open(argc - 1, argv + 1));
     if (strcmp(sub, "gsk-create") == 0)
-        return cmd_gsk_create(argc - 1, argv + 1);
+        return cli_finish(cmd_gsk_create(argc - 1, argv + 1));
     if (strcmp(sub, "gsk-open") == 0)
-        return cmd_gsk_open(argc - 1, argv + 1);
+        return cli_finish(cmd_gsk_open(argc - 1, argv + 1));
     if (strcmp(sub, "gmk-bulk") == 0)
         return mikey_cmd_bulk(argc - 1, argv + 1);
-    fprintf(stderr, "mcxsec mikey: unknown sub-command '%s'\n", sub);
+    cli_error("mcxsec mikey: unknown sub-command '%s'\n", sub);
     usage(stderr);
     return CLI_USAGE;
 }

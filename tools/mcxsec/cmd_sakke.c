@@ -19,9 +19,9 @@ static const char *CMD = "sakke";
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: mcxsec sakke keygen | issue --z HEX --id HEX | "
-                    "encap --Z HEX --id HEX [--ssv HEX] | "
-                    "decap --Z HEX --id HEX --rsk HEX --sed HEX   [--json]\n");
+    cli_error("usage: mcxsec sakke keygen | issue --z HEX --id HEX | "
+              "encap --Z HEX --id HEX [--ssv HEX] | "
+              "decap --Z HEX --id HEX --rsk HEX --sed HEX   [--json]\n");
     return CLI_USAGE;
 }
 
@@ -34,8 +34,8 @@ static int read_z(const char *hex, uint8_t z[MCX_SAKKE_SCALAR_BYTES])
     if (rc != CLI_OK)
         return rc;
     if (len > MCX_SAKKE_SCALAR_BYTES || len == 0) {
-        fprintf(stderr, "mcxsec %s: --z: expected 1 to %d octets, got %zu\n", CMD,
-                MCX_SAKKE_SCALAR_BYTES, len);
+        cli_error("mcxsec %s: --z: expected 1 to %d octets, got %zu\n", CMD, MCX_SAKKE_SCALAR_BYTES,
+                  len);
         mcx_wipe(buf, len);
         free(buf);
         return CLI_USAGE;
@@ -54,7 +54,7 @@ static int read_id(const struct cli_args *a, uint8_t **id, size_t *id_len)
         return CLI_USAGE;
     int rc = cli_hex_alloc(CMD, "--id", hex, id, id_len);
     if (rc == CLI_OK && *id_len == 0) {
-        fprintf(stderr, "mcxsec %s: --id: the identifier is empty\n", CMD);
+        cli_error("mcxsec %s: --id: the identifier is empty\n", CMD);
         free(*id);
         *id = NULL;
         return CLI_USAGE;
@@ -204,7 +204,7 @@ out:
     return rc;
 }
 
-int cmd_sakke(int argc, char **argv)
+static int sakke_main(int argc, char **argv)
 {
     static const struct cli_optspec spec[] = {
         {"z", 1, 0}, {"Z", 1, 0}, {"id", 1, 0}, {"ssv", 1, 0}, {"rsk", 1, 0}, {"sed", 1, 0},
@@ -218,7 +218,7 @@ int cmd_sakke(int argc, char **argv)
     if (rc != CLI_OK)
         return rc;
     if (a.npos != 0) {
-        fprintf(stderr, "mcxsec %s: unexpected argument '%s'\n", CMD, a.pos[0]);
+        cli_error("mcxsec %s: unexpected argument '%s'\n", CMD, a.pos[0]);
         return CLI_USAGE;
     }
     if (strcmp(sub, "keygen") == 0)
@@ -229,6 +229,11 @@ int cmd_sakke(int argc, char **argv)
         return do_encap(&a);
     if (strcmp(sub, "decap") == 0)
         return do_decap(&a);
-    fprintf(stderr, "mcxsec %s: unknown sub-command '%s'\n", CMD, sub);
+    cli_error("mcxsec %s: unknown sub-command '%s'\n", CMD, sub);
     return usage();
+}
+
+int cmd_sakke(int argc, char **argv)
+{
+    return cli_finish(sakke_main(argc, argv));
 }

@@ -20,7 +20,7 @@ static void usage(FILE *f)
         "  Derives the TS 33.180 F.2.1 MIKEY-SAKKE UID; --ntp is seconds since 1900-01-01 UTC.\n");
 }
 
-int cmd_uid(int argc, char **argv)
+static int uid_main(int argc, char **argv)
 {
     static const struct cli_optspec spec[] = {
         {"uri", 1, 0},       {"kms", 1, 0}, {"period", 1, 0}, {"offset", 1, 0},
@@ -35,7 +35,7 @@ int cmd_uid(int argc, char **argv)
         return CLI_OK;
     }
     if (a.npos > 0) {
-        fprintf(stderr, "mcxsec uid: unexpected argument '%s'\n", a.pos[0]);
+        cli_error("mcxsec uid: unexpected argument '%s'\n", a.pos[0]);
         return CLI_USAGE;
     }
     const char *uri = cli_require(&a, CMD, "uri");
@@ -46,7 +46,7 @@ int cmd_uid(int argc, char **argv)
         return CLI_USAGE;
     const char *pno = cli_get(&a, "period-no"), *ntp = cli_get(&a, "ntp");
     if ((pno == NULL) == (ntp == NULL)) {
-        fprintf(stderr, "mcxsec uid: give exactly one of --period-no and --ntp\n");
+        cli_error("mcxsec uid: give exactly one of --period-no and --ntp\n");
         return CLI_USAGE;
     }
     uint64_t period, offset, period_no, t, start;
@@ -54,14 +54,14 @@ int cmd_uid(int argc, char **argv)
         (rc = cli_u64(CMD, "--offset", off, &offset)) != CLI_OK)
         return rc;
     if (period == 0) {
-        fprintf(stderr, "mcxsec uid: --period must be positive\n");
+        cli_error("mcxsec uid: --period must be positive\n");
         return CLI_USAGE;
     }
     if (ntp != NULL) {
         if ((rc = cli_u64(CMD, "--ntp", ntp, &t)) != CLI_OK)
             return rc;
         if (t < offset) {
-            fprintf(stderr, "mcxsec uid: --ntp is before the key period offset\n");
+            cli_error("mcxsec uid: --ntp is before the key period offset\n");
             return CLI_USAGE;
         }
         mcx_err e = mcx_key_period_no(t, period, offset, &period_no);
@@ -82,4 +82,9 @@ int cmd_uid(int argc, char **argv)
         cli_out_u64(&o, "period_start", start);
     cli_out_flush(&o);
     return CLI_OK;
+}
+
+int cmd_uid(int argc, char **argv)
+{
+    return cli_finish(uid_main(argc, argv));
 }

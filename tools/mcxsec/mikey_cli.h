@@ -1,4 +1,5 @@
-/* Internal declarations shared by the `mcxsec mikey` files (cmd_mikey.c, mikey_*.c). */
+/* Internal declarations shared by the `mcxsec mikey` files (cmd_mikey.c, mikey_*.c): MIKEY-SAKKE
+ * I_MESSAGEs and GSK messages (RFC 3830, RFC 6509, TS 33.180 Annex E). */
 #ifndef MCX_MIKEY_CLI_H
 #define MCX_MIKEY_CLI_H
 #include <stddef.h>

@@ -177,8 +177,8 @@ int mikey_read_msg(const char *cmd, const char *path, uint8_t **out, size_t *len
     free(text);
     if (dl <= 0) {
         free(dec);
-        fprintf(stderr, "mcxsec %s: %s: not a MIKEY message (raw, hex, base64 or SDP key-mgmt)\n",
-                cmd, path);
+        cli_error("mcxsec %s: %s: not a MIKEY message (raw, hex, base64 or SDP key-mgmt)\n", cmd,
+                  path);
         return CLI_USAGE;
     }
     *out = dec;

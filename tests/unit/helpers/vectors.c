@@ -152,3 +152,98 @@ uint64_t mcxt_u64(const struct mcxt_record *r, const char *key)
         fail_msg("record at line %u: '%s' is not a decimal integer", r->line, key);
     return (uint64_t)v;
 }
+
+/* ---- one-bit-flipped siblings ------------------------------------------------------------------
+ */
+
+void mcxt_in_bytes(struct mcxt_inputs *in, const char *name, const uint8_t *p, size_t len)
+{
+    if (in->n == MCXT_MAX_INPUTS)
+        fail_msg("too many inputs (%s)", name);
+    in->name[in->n] = name;
+    in->p[in->n] = malloc(len + 1);
+    assert_non_null(in->p[in->n]);
+    if (len > 0)
+        memcpy(in->p[in->n], p, len);
+    in->len[in->n] = len;
+    in->n++;
+}
+
+void mcxt_in_u64(struct mcxt_inputs *in, const char *name, uint64_t v)
+{
+    uint8_t b[8];
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        b[i] = (uint8_t)v;
+    mcxt_in_bytes(in, name, b, sizeof b);
+}
+
+void mcxt_in_str(struct mcxt_inputs *in, const char *name, const char *s)
+{
+    mcxt_in_bytes(in, name, (const uint8_t *)s, strlen(s));
+}
+
+uint64_t mcxt_in_get_u64(const struct mcxt_inputs *in, size_t i)
+{
+    uint64_t v = 0;
+    assert_true(i < in->n && in->len[i] <= 8);
+    for (size_t k = 0; k < in->len[i]; k++)
+        v = v << 8 | in->p[i][k];
+    return v;
+}
+
+char *mcxt_in_get_str(const struct mcxt_inputs *in, size_t i)
+{
+    assert_true(i < in->n);
+    char *s = malloc(in->len[i] + 1);
+    assert_non_null(s);
+    memcpy(s, in->p[i], in->len[i]);
+    s[in->len[i]] = '\0';
+    return s;
+}
+
+void mcxt_in_free(struct mcxt_inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++)
+        free(in->p[i]);
+    memset(in, 0, sizeof *in);
+}
+
+size_t mcxt_check_positive(const char *what, const struct mcxt_record *r, struct mcxt_inputs *in,
+                           mcxt_compute fn, void *arg, const uint8_t *want, size_t want_len)
+{
+    uint8_t *out = malloc(want_len + 1), *flipped = malloc(want_len + 1);
+    size_t siblings = 0;
+    assert_non_null(out);
+    assert_non_null(flipped);
+    if (fn(in, out, want_len, arg) != 0)
+        fail_msg("%s line %u: the positive vector failed", what, r->line);
+    if (memcmp(out, want, want_len) != 0)
+        fail_msg("%s line %u: wrong output", what, r->line);
+    /* one bit of one input: the position differs per input and per record */
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->len[i] == 0)
+            continue;
+        size_t bit = ((size_t)r->line * 31u + i * 7u) % (8 * in->len[i]);
+        in->p[i][bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        int rc = fn(in, out, want_len, arg);
+        in->p[i][bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        if (rc == 0 && memcmp(out, want, want_len) == 0)
+            fail_msg("%s line %u: %s with bit %zu flipped still gives the expected output", what,
+                     r->line, in->name[i], bit);
+        siblings++;
+    }
+    /* one bit of the expected output, in each octet: the correct output must not match it */
+    if (fn(in, out, want_len, arg) != 0)
+        fail_msg("%s line %u: the positive vector failed on recomputation", what, r->line);
+    for (size_t k = 0; k < want_len; k++) {
+        memcpy(flipped, want, want_len);
+        flipped[k] ^= (uint8_t)(1u << ((r->line + k) % 8));
+        if (memcmp(out, flipped, want_len) == 0)
+            fail_msg("%s line %u: output matches the expected value with octet %zu flipped", what,
+                     r->line, k);
+        siblings++;
+    }
+    free(out);
+    free(flipped);
+    return siblings;
+}

@@ -42,4 +42,41 @@ void mcxt_hex_exact(const struct mcxt_record *r, const char *key, uint8_t *out, 
 /* Unsigned decimal value of key; fails the test otherwise. */
 uint64_t mcxt_u64(const struct mcxt_record *r, const char *key);
 
+/* ---- one-bit-flipped siblings of a positive vector ---------------------------------------------
+ */
+
+#define MCXT_MAX_INPUTS 20
+
+/* The inputs of one positive vector, each as octets (integers as 8-octet big-endian, strings
+ * without their NUL), so that any one bit of any input can be flipped. */
+struct mcxt_inputs {
+    size_t n;
+    const char *name[MCXT_MAX_INPUTS];
+    uint8_t *p[MCXT_MAX_INPUTS];
+    size_t len[MCXT_MAX_INPUTS];
+};
+
+void mcxt_in_bytes(struct mcxt_inputs *in, const char *name, const uint8_t *p, size_t len);
+void mcxt_in_u64(struct mcxt_inputs *in, const char *name, uint64_t v);
+void mcxt_in_str(struct mcxt_inputs *in, const char *name, const char *s);
+/* Input i as an integer (big-endian, up to 8 octets) / as a malloc'd NUL-terminated string. */
+uint64_t mcxt_in_get_u64(const struct mcxt_inputs *in, size_t i);
+char *mcxt_in_get_str(const struct mcxt_inputs *in, size_t i);
+void mcxt_in_free(struct mcxt_inputs *in);
+
+/* Compute the vector's output from in into out[out_len]; 0 on success, nonzero on an error
+ * (which, for a sibling, counts as "did not produce the expected output"). */
+typedef int (*mcxt_compute)(const struct mcxt_inputs *in, uint8_t *out, size_t out_len, void *arg);
+
+/*
+ * Check a positive vector and its one-bit-flipped siblings (STYLE.md §6): fn(in) must succeed and
+ * give exactly want; with one bit of any one input flipped (each input in turn, a different bit
+ * position per input and record), fn must fail or give something other than want; and the
+ * correct output must not match want with one bit flipped in any one octet (each octet in turn),
+ * so the comparison covers the whole output. Fails the current test with `what` and the record's
+ * line otherwise. Returns the number of siblings checked.
+ */
+size_t mcxt_check_positive(const char *what, const struct mcxt_record *r, struct mcxt_inputs *in,
+                           mcxt_compute fn, void *arg, const uint8_t *want, size_t want_len);
+
 #endif
