@@ -34,13 +34,14 @@ extern "C" {
 MCX_API MCX_MUST_CHECK mcx_err mcx_sakke_kms_keygen(uint8_t z[MCX_SAKKE_SCALAR_BYTES],
                                                     uint8_t Z[MCX_SAKKE_POINT_BYTES]);
 
-/** Derive Z = [z]P from z. MCX_ERR_SCALAR_RANGE if z is 0 or >= q. */
+/** Derive Z = [z]P from z. MCX_ERR_SCALAR_RANGE if z is 0 or >= q; Z is zeroed on failure. */
 MCX_API MCX_MUST_CHECK mcx_err mcx_sakke_kms_public(const uint8_t z[MCX_SAKKE_SCALAR_BYTES],
                                                     uint8_t Z[MCX_SAKKE_POINT_BYTES]);
 
 /**
  * Issue the Receiver Secret Key K_b = [(b + z)^-1 mod q]P for identifier b (RFC 6508 §6.1.1).
  * Errors: MCX_ERR_EMPTY_ID, MCX_ERR_SCALAR_RANGE (bad z, or b + z = 0 mod q: no key exists).
+ * rsk is zeroed on every failure. Constant time in z.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_sakke_kms_issue(const uint8_t z[MCX_SAKKE_SCALAR_BYTES],
                                                    const uint8_t *id, size_t id_len,
@@ -67,7 +68,8 @@ MCX_API MCX_MUST_CHECK mcx_err mcx_sakke_validate_rsk(const mcx_sakke_pub *pub, 
 /**
  * Encapsulate a caller-chosen SSV to identifier b (RFC 6508 §6.2.1): r = HashToIntegerRange(SSV || b, q),
  * R = [r]([b]P + Z), H = SSV XOR HashToIntegerRange(g^r, 2^128). sed = R || H.
- * Thread-safe. Errors: MCX_ERR_EMPTY_ID, MCX_ERR_ARG.
+ * Thread-safe; constant time in the SSV and r. Errors: MCX_ERR_EMPTY_ID, MCX_ERR_ARG,
+ * MCX_ERR_SCALAR_RANGE (r = 0 or b + z = 0 mod q: no point to send); sed is zeroed on every failure.
  */
 MCX_API MCX_MUST_CHECK mcx_err mcx_sakke_encapsulate(const mcx_sakke_pub *pub, const uint8_t *id,
                                                      size_t id_len,

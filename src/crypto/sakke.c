@@ -206,14 +206,20 @@ mcx_err mcx_sakke_kms_public(const uint8_t z[MCX_SAKKE_SCALAR_BYTES],
     uint64_t zl[16];
     mcxi_ecj Zj;
     mcx_err rc = MCX_OK;
-    if (z == NULL || Z == NULL)
+    if (z == NULL || Z == NULL) {
+        if (Z != NULL)
+            mcx_wipe(Z, MCX_SAKKE_POINT_BYTES);
         return MCX_ERR_ARG;
+    }
     const struct mcxi_comb *pc = mcxi_sakke_P_comb();
-    if (pc == NULL)
+    if (pc == NULL) {
+        mcx_wipe(Z, MCX_SAKKE_POINT_BYTES);
         return MCX_ERR_NOMEM;
+    }
     uint64_t ok = load_z(zl, z);
     mcxi_ct_unpoison(&ok, sizeof ok); /* accept/reject verdict on the input is public */
     if (!ok) {
+        mcx_wipe(Z, MCX_SAKKE_POINT_BYTES); /* no partial output on any failure */
         rc = MCX_ERR_SCALAR_RANGE;
         goto out;
     }
@@ -260,6 +266,8 @@ mcx_err mcx_sakke_kms_issue(const uint8_t z[MCX_SAKKE_SCALAR_BYTES], const uint8
     uint64_t zl[16], b[16], s[16];
     mcxi_ecj K;
     mcx_err rc = MCX_OK;
+    if (rsk != NULL)
+        mcx_wipe(rsk, MCX_SAKKE_POINT_BYTES); /* no partial output on any failure */
     if (z == NULL || rsk == NULL || (id == NULL && id_len > 0))
         return MCX_ERR_ARG;
     if (id_len == 0)
@@ -352,6 +360,8 @@ mcx_err mcx_sakke_encapsulate(const mcx_sakke_pub *pub, const uint8_t *id, size_
     uint8_t wb[MCX_SAKKE_FIELD_BYTES], mask[16];
     mcxi_fp w;
     mcx_err rc;
+    if (sed != NULL)
+        mcx_wipe(sed, MCX_SAKKE_SED_BYTES); /* no partial output on any failure */
     if (pub == NULL || ssv == NULL || sed == NULL || (id == NULL && id_len > 0))
         return MCX_ERR_ARG;
     if (id_len == 0)

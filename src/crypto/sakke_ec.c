@@ -689,6 +689,8 @@ mcx_err mcxi_ec_decode(mcxi_eca *r, const uint8_t in[257])
     /* the format octet carries no key material (it is 0x04 in every valid encoding) */
     uint8_t tag = in[0];
     mcxi_ct_unpoison(&tag, sizeof tag);
+    if (tag == 0x00) /* SEC1's marker of the point at infinity (as the ECCSI decoder treats it) */
+        return MCX_ERR_INFINITY;
     if (tag != 0x04)
         return MCX_ERR_POINT_FORMAT;
     uint64_t okx = mcxi_fp_from_bytes(&r->x, in + 1);

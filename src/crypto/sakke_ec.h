@@ -92,8 +92,9 @@ void mcxi_comb2_pow(mcxi_fp2 *r, const struct mcxi_comb2 *c, const uint64_t k[16
 /* Variable-time [k]A for public A and k (validation of received public points only). */
 void mcxi_ec_mul_vartime(mcxi_ecj *r, const mcxi_eca *a, const uint64_t k[16]);
 
-/* Decode 0x04 || x || y: MCX_ERR_POINT_FORMAT, MCX_ERR_POINT_RANGE, MCX_ERR_INFINITY (x = y = 0,
- * the conventional encoding of O), MCX_ERR_NOT_ON_CURVE. */
+/* Decode 0x04 || x || y: MCX_ERR_POINT_FORMAT (a prefix other than 0x04 and 0x00),
+ * MCX_ERR_POINT_RANGE, MCX_ERR_INFINITY (prefix 0x00, or x = y = 0, the conventional encoding of
+ * O), MCX_ERR_NOT_ON_CURVE. */
 mcx_err mcxi_ec_decode(mcxi_eca *r, const uint8_t in[257]);
 void mcxi_ec_encode(uint8_t out[257], const mcxi_eca *a);
 #endif
