@@ -236,15 +236,27 @@ int main(int argc, char **argv)
         } while (t < secs / 2 || k < 8);
         report(json, &first, cases[ci].name, (double)k / t, base, NULL);
     }
+    /* The issue's targets are absolute on its reference machine, where OpenSSL's ECDSA P-256
+     * verify runs ~20,900/s; as ratios (what carries over to another machine) they are
+     * 1,200 / 20,900 and 500 / 20,900. */
+    const double ref_verify = 20900.0;
+    const double create_ratio = create_rate / base, process_ratio = process_rate / base;
+    const int create_met = create_ratio >= 1200 / ref_verify;
+    const int process_met = process_ratio >= 500 / ref_verify;
     if (json)
-        printf("\n], \"targets\": {\"gmk_create_per_s\": 1200, \"gmk_create_met\": %s, "
-               "\"gmk_process_per_s\": 500, \"gmk_process_met\": %s}}\n",
-               create_rate >= 1200 ? "true" : "false", process_rate >= 500 ? "true" : "false");
+        printf("\n], \"targets\": {\"gmk_create_per_s\": 1200, \"gmk_create_ratio\": %.4f, "
+               "\"gmk_create_met\": %s, \"gmk_process_per_s\": 500, \"gmk_process_ratio\": %.4f, "
+               "\"gmk_process_met\": %s, \"reference_ecdsa_verify_per_s\": %.0f}}\n",
+               1200 / ref_verify, create_met ? "true" : "false", 500 / ref_verify,
+               process_met ? "true" : "false", ref_verify);
     else
-        printf(
-            "targets: create >= 1200/s %s, process >= 500/s %s; ratio = ops/s divided by OpenSSL "
-            "ECDSA P-256 verify ops/s measured in this run\n",
-            create_rate >= 1200 ? "MET" : "NOT MET", process_rate >= 500 ? "MET" : "NOT MET");
+        printf("targets (ratios; the issue's 1,200/s and 500/s over the reference machine's "
+               "~20,900 ECDSA verify/s): create >= %.4f %s, process >= %.4f %s; here %s/s and "
+               "%s/s absolute\n"
+               "ratio = ops/s divided by OpenSSL ECDSA P-256 verify ops/s measured in this run\n",
+               1200 / ref_verify, create_met ? "MET" : "NOT MET", 500 / ref_verify,
+               process_met ? "MET" : "NOT MET", create_rate >= 1200 ? ">= 1200" : "< 1200",
+               process_rate >= 500 ? ">= 500" : "< 500");
     mcx_sakke_rsk_free(rsk);
     mcx_sakke_pub_free(pub);
     mcx_eccsi_signer_free(sg);
