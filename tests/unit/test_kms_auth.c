@@ -193,16 +193,29 @@ static void test_ratelimit(void **state)
 {
     (void)state;
     static struct kms_ratelimit rl;
-    kms_rl_init(&rl, 1, 3, 0, 1);
+    struct kms_rl_limits lim = {1, 3, 1, 3, 0, 1};
+    kms_rl_init(&rl, &lim);
     for (int i = 0; i < 3; i++)
-        assert_int_equal(kms_rl_take(&rl, "sip:a", 100.0), KMS_RL_OK);
-    assert_int_equal(kms_rl_take(&rl, "sip:a", 100.0), KMS_RL_CLIENT);
-    assert_int_equal(kms_rl_take(&rl, "sip:b", 100.0), KMS_RL_OK); /* others unaffected */
-    assert_int_equal(kms_rl_take(&rl, "sip:a", 101.1), KMS_RL_OK);  /* refilled */
-    kms_rl_set(&rl, 0, 1, 2, 2);
-    assert_int_equal(kms_rl_take(&rl, "x", 200.0), KMS_RL_OK);
-    assert_int_equal(kms_rl_take(&rl, "y", 200.0), KMS_RL_OK);
-    assert_int_equal(kms_rl_take(&rl, "z", 200.0), KMS_RL_GLOBAL);
+        assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:a", 100.0), 0);
+    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:a", 100.0), 1);
+    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:b", 100.0), 0); /* others unaffected */
+    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:a", 101.1), 0); /* refilled */
+    /* the address table is separate from the identity table */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IP, "sip:b", 100.0), 0);
+    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IP, "sip:b", 100.0), 1);
+    /* Retry-After: the time until one token is back, in whole seconds */
+    struct kms_rl_limits slow = {0.25, 1, 0, 1, 0, 1};
+    kms_rl_set(&rl, &slow);
+    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IP, "10.0.0.1", 300.0), 0);
+    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IP, "10.0.0.1", 300.0), 4);
+    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:a", 300.0), 0); /* rate 0: off */
+    struct kms_rl_limits global = {0, 1, 0, 1, 2, 2};
+    kms_rl_set(&rl, &global);
+    assert_int_equal(kms_rl_take_global(&rl, 200.0), 0);
+    assert_int_equal(kms_rl_take_global(&rl, 200.0), 0);
+    assert_int_equal(kms_rl_take_global(&rl, 200.0), 1);
+    assert_int_equal(kms_rl_take_global(&rl, 200.6), 0);
     kms_rl_destroy(&rl);
 }
 

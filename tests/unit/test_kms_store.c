@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "auditq.h"
 #include "kmsdb.h"
 #include "secrets.h"
 
@@ -102,6 +103,97 @@ static void tamper(struct kms_store *s, const char *sql, int64_t expect_bad)
     assert_int_equal(bad, expect_bad);
 }
 
+struct audit_count {
+    uint64_t refused, summarised, summaries;
+};
+
+static int count_audit(void *ctx, const struct kms_audit_rec *r)
+{
+    struct audit_count *c = ctx;
+    unsigned long long n = 0;
+    if (strcmp(r->result, "refused") == 0)
+        c->refused++;
+    if (strcmp(r->action, "refusals.summary") == 0 &&
+        sscanf(r->detail, "%llu refusals from", &n) == 1) {
+        c->summarised += n;
+        c->summaries++;
+    }
+    return 0;
+}
+
+/* The refusal queue: per-source and per-window budgets, honest summaries, one transaction. */
+static void run_auditq(struct kms_store *s)
+{
+    struct kms_auditq *q = NULL;
+    struct kms_auditq_cfg cfg = {8, 3, 60000, NULL, NULL}; /* one window for the whole test */
+    struct kms_auditq_stats st;
+    struct audit_count c = {0, 0, 0};
+    uint64_t n = 0;
+    int64_t bad = 0;
+    assert_int_equal(kms_auditq_start(s, &cfg, &q), MCX_OK);
+    for (int i = 0; i < 50; i++)
+        kms_auditq_push(q, "10.0.0.1", "anonymous", "keyprov", "-", "status=401", "refused");
+    for (int i = 0; i < 5; i++)
+        kms_auditq_push(q, "10.0.0.2", "anonymous", "init", "-", "status=404", "refused");
+    kms_auditq_stop(q); /* writes what is queued */
+    assert_int_equal(kms_audit_verify(s, &n, &bad, NULL), MCX_OK);
+    assert_int_equal(kms_audit_list(s, 0, count_audit, &c), MCX_OK);
+    /* Every push is accounted for. The writer commits what it finds when the first record arrives
+     * and the rest when stopped: two batches at most, each holding at most 3 records a source. */
+    assert_int_equal(c.refused + c.summarised, 55);
+    assert_true(c.refused <= 2 * (3 + 3));
+    assert_true(c.summaries >= 1 && c.summaries <= 4);
+    cfg.window_ms = 1;
+    cfg.per_source = 1000;
+    assert_int_equal(kms_auditq_start(s, &cfg, &q), MCX_OK);
+    for (int i = 0; i < 20; i++)
+        kms_auditq_push(q, "10.0.0.3", "anonymous", "keyprov", "-", "status=400", "refused");
+    kms_auditq_get_stats(q, &st);
+    assert_int_equal(st.pushed, 20);
+    kms_auditq_stop(q);
+    assert_int_equal(kms_audit_verify(s, &n, &bad, NULL), MCX_OK);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(kms_audit_list(s, 0, count_audit, &c), MCX_OK);
+    assert_int_equal(c.refused + c.summarised, 75);
+    assert_int_equal(kms_auditq_start(s, &(struct kms_auditq_cfg){0, 1, 1, NULL, NULL}, &q),
+                     MCX_ERR_ARG);
+}
+
+static mcx_err audit_then_fail(struct kms_store *s, void *ctx)
+{
+    (void)ctx;
+    assert_int_equal(kms_audit_locked(s, "t", "never", "x", "rolled back", "ok"), MCX_OK);
+    return MCX_ERR_STATE;
+}
+
+/* The JSON-lines copy only shows committed records. */
+static void run_jsonl(struct kms_store *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    kms_audit_set_sink(f);
+    assert_int_equal(kms_store_tx(s, audit_then_fail, NULL), MCX_ERR_STATE);
+    fflush(f);
+    assert_int_equal(len, 0);
+    assert_int_equal(kms_audit(s, "t", "kept", "x", "committed", "ok"), MCX_OK);
+    kms_audit_set_sink(NULL);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"action\":\"kept\""));
+    assert_null(strstr(buf, "never"));
+    free(buf);
+}
+
+static void test_auditq_sqlite(void **state)
+{
+    (void)state;
+    struct kms_store *s = open_fresh("auditq");
+    run_auditq(s);
+    run_jsonl(s);
+    kms_store_close(s);
+}
+
 static void test_model_sqlite(void **state)
 {
     (void)state;
@@ -133,6 +225,10 @@ static void test_model_pg(void **state)
     run_model(s);
     assert_int_equal(s->ops->integrity(s), MCX_OK);
     tamper(s, "UPDATE audit SET detail = 'edited' WHERE seq = 3", 3);
+    kms_store_close(s);
+    s = open_fresh("pg");
+    run_auditq(s);
+    run_jsonl(s);
     kms_store_close(s);
 }
 
@@ -202,6 +298,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model_sqlite),
         cmocka_unit_test(test_model_pg),
+        cmocka_unit_test(test_auditq_sqlite),
         cmocka_unit_test(test_seal),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -503,6 +503,17 @@ void kms_audit_set_sink(FILE *f)
     pthread_mutex_unlock(&sink_mu);
 }
 
+/* After a commit: the JSON lines of the records it holds, to the sink. */
+static void emit_lines(const char *text, size_t len)
+{
+    pthread_mutex_lock(&sink_mu);
+    if (sink != NULL) {
+        fwrite(text, 1, len, sink);
+        fflush(sink);
+    }
+    pthread_mutex_unlock(&sink_mu);
+}
+
 static void put_be64(EVP_MD_CTX *md, uint64_t v)
 {
     uint8_t b[8];
@@ -636,13 +647,26 @@ mcx_err kms_audit_locked(struct kms_store *s, const char *actor, const char *act
     struct kms_val ph = kms_blob(r.hash, 32);
     if ((rc = kms_store_exec_locked(s, q_head, &ph, 1, NULL, NULL, NULL)) != MCX_OK)
         return rc;
+    /* The JSON-lines copy is written only once the record is committed (kms_store_defer), so the
+     * file never shows a record the database does not hold. */
     pthread_mutex_lock(&sink_mu);
-    if (sink != NULL) {
-        kms_audit_print_json(sink, &r);
-        fflush(sink);
-    }
+    int want_line = sink != NULL;
     pthread_mutex_unlock(&sink_mu);
-    return MCX_OK;
+    if (want_line) {
+        char *line = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&line, &len);
+        if (m == NULL)
+            return MCX_ERR_NOMEM;
+        kms_audit_print_json(m, &r);
+        if (fclose(m) != 0) {
+            free(line);
+            return MCX_ERR_NOMEM;
+        }
+        rc = kms_store_defer(s, emit_lines, line, len);
+        free(line);
+    }
+    return rc;
 }
 
 struct audit_args {

@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 mcx_err kms_store_open(const char *url, struct kms_store **out, char *errbuf, size_t errlen)
@@ -34,8 +35,32 @@ mcx_err kms_store_open(const char *url, struct kms_store **out, char *errbuf, si
 
 void kms_store_close(struct kms_store *s)
 {
-    if (s != NULL)
+    if (s != NULL) {
+        free(s->deferred);
+        s->deferred = NULL;
         s->ops->close(s);
+    }
+}
+
+mcx_err kms_store_defer(struct kms_store *s, kms_commit_fn fn, const char *text, size_t len)
+{
+    if (s->deferred_fn != NULL && s->deferred_fn != fn)
+        return MCX_ERR_STATE;
+    if (s->deferred_len + len + 1 > s->deferred_cap) {
+        size_t cap = s->deferred_cap ? s->deferred_cap : 1024;
+        while (cap < s->deferred_len + len + 1)
+            cap *= 2;
+        char *p = realloc(s->deferred, cap);
+        if (p == NULL)
+            return MCX_ERR_NOMEM;
+        s->deferred = p;
+        s->deferred_cap = cap;
+    }
+    memcpy(s->deferred + s->deferred_len, text, len);
+    s->deferred_len += len;
+    s->deferred[s->deferred_len] = '\0';
+    s->deferred_fn = fn;
+    return MCX_OK;
 }
 
 mcx_err kms_store_exec(struct kms_store *s, const char *sql, const struct kms_val *params,
@@ -66,8 +91,12 @@ mcx_err kms_store_tx(struct kms_store *s, kms_tx_fn fn, void *ctx)
             memcpy(keep, s->errmsg, sizeof keep);
             (void)s->ops->rollback(s); /* the original error is what the caller needs */
             memcpy(s->errmsg, keep, sizeof keep);
+        } else if (s->deferred_len > 0 && s->deferred_fn != NULL) {
+            s->deferred_fn(s->deferred, s->deferred_len);
         }
     }
+    s->deferred_len = 0;
+    s->deferred_fn = NULL;
     s->ops->unlock(s);
     return rc;
 }

@@ -65,9 +65,16 @@ struct kms_store_ops {
     const char *blob_type; /* "BLOB" or "BYTEA" for the schema text */
 };
 
+/** Called with the text deferred during a transaction, after that transaction committed. */
+typedef void (*kms_commit_fn)(const char *text, size_t len);
+
 struct kms_store {
     const struct kms_store_ops *ops;
     char errmsg[256]; /* last backend error message (never holds parameter values) */
+    /* kms_store_defer: text to hand on after the running transaction commits */
+    char *deferred;
+    size_t deferred_len, deferred_cap;
+    kms_commit_fn deferred_fn;
 };
 
 /**
@@ -88,6 +95,13 @@ typedef mcx_err (*kms_tx_fn)(struct kms_store *s, void *ctx);
 mcx_err kms_store_tx(struct kms_store *s, kms_tx_fn fn, void *ctx);
 mcx_err kms_store_exec_locked(struct kms_store *s, const char *sql, const struct kms_val *params,
                               size_t nparams, kms_row_cb cb, void *ctx, uint64_t *changes);
+
+/**
+ * Inside a kms_store_tx callback: hand `text` to fn once the transaction has committed (dropped
+ * if it rolls back), e.g. a copy of an audit record that must only ever show what the database
+ * holds. One fn per transaction. MCX_ERR_NOMEM, MCX_ERR_STATE (another fn already deferred).
+ */
+mcx_err kms_store_defer(struct kms_store *s, kms_commit_fn fn, const char *text, size_t len);
 
 /* Backends (store_sqlite.c, store_pg.c). */
 mcx_err kms_store_sqlite_open(const char *path, struct kms_store **out, char *errbuf, size_t errlen);
