@@ -53,6 +53,15 @@ suite() {
   "${K[@]}" domain add-external --cert "$WORK/partner.xml"
   "${K[@]}" grant --to sip:alice@example.org --domain kms.partner.org
   [[ $("${K[@]}" domain list) == kms.partner.org ]] || fail "domain list"
+  # bulk issuing for the next period: every stored key set has its own audit record
+  "$MCX" kms --db "$DB" issue-all --period next --kek-file "$WORK/kek" > "$WORK/issue-all.out"
+  local issued; issued=$(sed -n 's/^issued=//p' "$WORK/issue-all.out")
+  [[ $issued == 6 ]] || { cat "$WORK/issue-all.out"; fail "issue-all: expected 6 key sets issued"; }
+  [[ $("${K[@]}" audit show | grep -c '"action":"keyprov".*issued by issue-all') == "$issued" ]] \
+    || fail "issue-all: not every issued key set is audited"
+  "$MCX" kms --db "$DB" issue-all --period next --kek-file "$WORK/kek" > "$WORK/issue-all.out"
+  grep -q '^already_issued=6$' "$WORK/issue-all.out" || fail "issue-all: a repeat issued again"
+  echo "ok   issue-all --period next: 6 key sets, each audited; a repeat issues none"
   kms_start
   [[ $(curl -sf "$ADMIN_URL/healthz") == ok ]] || fail "healthz"
 

@@ -7,7 +7,8 @@
 #   - every refusal is audited, individually or counted in an honest per-source summary record,
 #     through a bounded number of group-committed transactions;
 # and, once (backend-independent): the connection caps (per address and total), the idle and
-# slow-client timeouts.
+# slow-client timeouts; the master-secret page and mlock (a warning, or a refusal to start with
+# require_mlock); the admin CLI non-dumpable and without core files while it holds master secrets.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/kms.sh"
@@ -125,6 +126,56 @@ caps() {
   kms_stop
 }
 
+hygiene() {
+  WORK=$ROOT/sqlite
+  echo "=== master secrets: mlock, non-dumpable processes ==="
+  local nolock=(prlimit --memlock=0:0) asuser=()
+  if [[ $(id -u) == 0 ]]; then # root may lock regardless of the limit: drop CAP_IPC_LOCK too
+    nolock+=(setpriv --bounding-set=-ipc_lock)
+    asuser=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  fi
+  kms_write_ini
+  "$KMSD" -c "$WORK/kmsd.ini" --check >/dev/null 2>"$WORK/check.err" || { cat "$WORK/check.err"; fail "--check"; }
+  grep -q 'cannot lock' "$WORK/check.err" && fail "mlock failed with the default limits"
+  "${nolock[@]}" "$KMSD" -c "$WORK/kmsd.ini" --check >/dev/null 2>"$WORK/check.err" \
+    || { cat "$WORK/check.err"; fail "require_mlock = no must only warn"; }
+  grep -q 'WARNING: cannot lock the master secrets in memory' "$WORK/check.err" || fail "no mlock warning"
+  echo "ok   mlock failure (RLIMIT_MEMLOCK 0) is logged"
+  KMS_REQUIRE_MLOCK=yes kms_write_ini
+  "${nolock[@]}" "$KMSD" -c "$WORK/kmsd.ini" --check >/dev/null 2>"$WORK/check.err" \
+    && fail "require_mlock = yes started without locked master secrets"
+  grep -q 'cannot lock the master secrets in memory' "$WORK/check.err" || fail "unclear mlock refusal"
+  "$KMSD" -c "$WORK/kmsd.ini" --check >/dev/null 2>&1 || fail "require_mlock = yes with a usable limit"
+  echo "ok   require_mlock = yes refuses to start when the secrets cannot be locked"
+  kms_write_ini
+
+  # mcxsec kms issue-all, blocked reading its passphrase from a FIFO, already holds the process
+  # protections: the files in /proc/PID are root's when the process is not dumpable (proc(5)); no
+  # core files.
+  local pp=$WORK/pp; mkdir -p "$pp"; chmod 755 "$ROOT" "$WORK"; chmod 777 "$pp"
+  local PASS="hardening test passphrase"
+  MCX_PP=$PASS "$MCX" kms --db "sqlite:$pp/kms.db" init --kms-uri kms.pp.example.org \
+    --passphrase-env MCX_PP >/dev/null
+  "$MCX" kms --db "sqlite:$pp/kms.db" --quiet user add sip:pp@example.org
+  chmod 666 "$pp/kms.db"; mkfifo "$pp/pass"; chmod 666 "$pp/pass"
+  "${asuser[@]}" "$MCX" kms --db "sqlite:$pp/kms.db" issue-all --period current \
+    --passphrase-file "$pp/pass" --quiet > "$pp/out" 2>&1 &
+  local pid=$! protected=0
+  for _ in $(seq 1 100); do
+    if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mcxsec && $(stat -c %u "/proc/$pid/status" 2>/dev/null) == 0 ]]; then
+      protected=1; break
+    fi
+    sleep 0.05
+  done
+  local limits; limits=$(grep '^Max core file size' "/proc/$pid/limits" || true)
+  printf '%s\n' "$PASS" > "$pp/pass"
+  wait $pid || { cat "$pp/out"; fail "issue-all with a passphrase from a FIFO"; }
+  (( protected )) || fail "mcxsec kms issue-all is dumpable while it reads the master-secret passphrase"
+  [[ $limits =~ ^Max\ core\ file\ size\ +0\ +0 ]] || fail "mcxsec kms issue-all may write core files: $limits"
+  echo "ok   mcxsec kms issue-all: not dumpable, no core files, before the passphrase is read"
+}
+
 floods sqlite
 caps
+hygiene
 ( trap 'kms_stop || true; if declare -F pg_stop >/dev/null; then pg_stop; fi' EXIT; floods pg )

@@ -126,6 +126,18 @@ static int kek_source(const struct cli_args *a, struct kms_kek_source *src, char
     return CLI_OK;
 }
 
+/* Before a master secret, or the passphrase / KEK that unseals one, is read: no core file, not
+ * dumpable (the daemon does the same at start). */
+static int protect_process(void)
+{
+    char err[160];
+    if (kms_process_protect(err, sizeof err) != MCX_OK) {
+        fprintf(stderr, "mcxsec kms: %s\n", err);
+        return CLI_FAILURE;
+    }
+    return CLI_OK;
+}
+
 static void drop_pass(char *pass)
 {
     if (pass != NULL) {
@@ -165,6 +177,8 @@ static int do_init(const struct cli_args *a, struct kms_store *s)
         fprintf(stderr, "mcxsec kms: --kms-uri must be 1..255 characters\n");
         return CLI_USAGE;
     }
+    if ((rc = protect_process()) != CLI_OK)
+        return rc;
     if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
         return rc;
     memset(&c, 0, sizeof c);
@@ -501,27 +515,68 @@ struct issue_job {
     struct kms_store *s;
     struct uri_list *l;
     uint64_t period_no;
+    const char *actor;
     atomic_size_t next, done, fresh, failed;
+};
+
+/* Key sets are generated in parallel and stored ISSUE_BATCH at a time, each with its own audit
+ * record, in one transaction per batch (so 100,000 users do not cost 100,000 synchronous
+ * commits, and none is stored without its record). */
+#define ISSUE_BATCH 128
+
+static void flush_batch(struct issue_job *j, struct kmsdb_batch_item *b, size_t n)
+{
+    uint64_t stored = 0;
+    if (n == 0)
+        return;
+    mcx_err e = kmsdb_keyset_put_batch(j->s, b, n, j->actor, "issued by issue-all", &stored);
+    if (e != MCX_OK) {
+        atomic_fetch_add(&j->failed, n);
+        fprintf(stderr, "\nmcxsec kms: issue-all: storing %zu key sets: %s\n", n,
+                e == MCX_ERR_DB ? j->s->errmsg : mcx_strerror(e));
+    } else {
+        atomic_fetch_add(&j->fresh, (size_t)stored);
+    }
+    mcx_wipe(b, n * sizeof *b);
+}
+
+struct issue_worker_arg {
+    struct issue_job *j;
+    struct kmsdb_batch_item *b; /* ISSUE_BATCH items, this worker's own */
 };
 
 static void *issue_worker(void *arg)
 {
-    struct issue_job *j = arg;
+    struct issue_job *j = ((struct issue_worker_arg *)arg)->j;
+    struct kmsdb_batch_item *b = ((struct issue_worker_arg *)arg)->b;
+    size_t nb = 0;
     for (;;) {
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->l->n)
             break;
+        const char *uri = j->l->uris[i];
+        struct kms_stored_keyset have;
         struct mcx_kms_keyset k;
-        int fresh = 0;
-        mcx_err e = kms_issue(j->iss, j->s, j->l->uris[i], j->period_no, &k, &fresh);
-        mcx_wipe(&k, sizeof k);
+        mcx_err e = kmsdb_keyset_get(j->s, uri, j->period_no, &have);
+        mcx_wipe(&have, sizeof have);
+        if (e == MCX_ERR_NOT_FOUND) {
+            e = kms_issue_generate(j->iss, uri, j->period_no, &k, &b[nb].k);
+            mcx_wipe(&k, sizeof k);
+            if (e == MCX_OK) {
+                b[nb++].uri = uri;
+                if (nb == ISSUE_BATCH) {
+                    flush_batch(j, b, nb);
+                    nb = 0;
+                }
+            }
+        }
         if (e != MCX_OK) {
             atomic_fetch_add(&j->failed, 1);
-            fprintf(stderr, "\nmcxsec kms: issue-all: %s: %s\n", j->l->uris[i], mcx_strerror(e));
+            fprintf(stderr, "\nmcxsec kms: issue-all: %s: %s\n", uri, mcx_strerror(e));
         }
-        atomic_fetch_add(&j->fresh, (size_t)fresh);
         atomic_fetch_add(&j->done, 1);
     }
+    flush_batch(j, b, nb);
     return NULL;
 }
 
@@ -540,14 +595,19 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
         fprintf(stderr, "mcxsec kms: --threads must be 1..256\n");
         return CLI_USAGE;
     }
+    if ((rc = protect_process()) != CLI_OK)
+        return rc;
     if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
         return rc;
-    mcx_err e = kms_issuer_open(s, &src, &iss, err, sizeof err);
+    mcx_err e = kms_issuer_open(s, &src, 0, &iss, err, sizeof err);
     drop_pass(pass);
     if (e != MCX_OK) {
         fprintf(stderr, "mcxsec kms: %s\n", err);
         return cli_fail(CMD, "issue-all", e);
     }
+    if (kms_issuer_mlock_errno(iss) != 0)
+        fprintf(stderr, "mcxsec kms: warning: cannot lock the master secrets in memory (%s)\n",
+                strerror(kms_issuer_mlock_errno(iss)));
     uint64_t period_no = 0;
     if (strcmp(which, "current") == 0 || strcmp(which, "next") == 0) {
         if ((e = kms_period_at(kms_issuer_community(iss), kms_now(), &period_no)) != MCX_OK) {
@@ -572,15 +632,29 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
     job.s = s;
     job.l = &l;
     job.period_no = period_no;
+    job.actor = actor_name(a);
     pthread_t th[256];
+    struct issue_worker_arg wa[256];
     size_t nth = 0;
+    struct kmsdb_batch_item *batches = calloc((size_t)threads * ISSUE_BATCH, sizeof *batches);
+    if (batches == NULL) {
+        kms_issuer_free(iss);
+        free(l.uris);
+        return cli_fail(CMD, "issue-all", MCX_ERR_NOMEM);
+    }
     double t0 = mono();
     int tty = isatty(2) && !cli_flag(a, "quiet");
-    for (; nth < threads; nth++)
-        if (pthread_create(&th[nth], NULL, issue_worker, &job) != 0)
+    for (; nth < threads; nth++) {
+        wa[nth].j = &job;
+        wa[nth].b = batches + nth * ISSUE_BATCH;
+        if (pthread_create(&th[nth], NULL, issue_worker, &wa[nth]) != 0)
             break;
-    if (nth == 0)
-        issue_worker(&job);
+    }
+    if (nth == 0) {
+        wa[0].j = &job;
+        wa[0].b = batches;
+        issue_worker(&wa[0]);
+    }
     while (atomic_load(&job.done) < l.n && nth > 0) {
         if (tty)
             progress(atomic_load(&job.done), l.n, t0);
@@ -589,6 +663,8 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
     }
     for (size_t i = 0; i < nth; i++)
         pthread_join(th[i], NULL);
+    mcx_wipe(batches, (size_t)threads * ISSUE_BATCH * sizeof *batches);
+    free(batches);
     if (tty) {
         progress(l.n, l.n, t0);
         fputc('\n', stderr);

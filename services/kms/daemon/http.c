@@ -768,7 +768,7 @@ static void metrics_text(struct kmsd *d, char *buf, size_t cap)
     counter(&t, "mcxkms_keysets_issued_total", "Key sets generated and stored.", m->keysets_issued);
     counter(&t, "mcxkms_keysets_served_total", "Stored key sets served again.", m->keysets_served);
     counter(&t, "mcxkms_keysets_validated_total", "Stored key sets self-checked before serving.",
-            m->keysets_validated);
+            kms_issuer_validations(d->issuer));
     counter(&t, "mcxkms_init_total", "KmsInit answers.", m->init);
     counter(&t, "mcxkms_certcache_total", "KmsCertCache answers.", m->certcache);
     kms_auditq_get_stats(d->auditq, &aq);

@@ -50,7 +50,7 @@ void kmsd_config_free(struct kmsd_config *cfg);
 struct kmsd_metrics {
     atomic_ullong requests, ok, refused_auth, refused_forbidden, refused_revoked, bad_request,
         not_found, bad_method, too_large, rate_limited, overloaded, server_errors, slow_bodies,
-        connections_refused, keysets_issued, keysets_served, keysets_validated, certcache, init;
+        connections_refused, keysets_issued, keysets_served, certcache, init;
     atomic_uint inflight;
 };
 

@@ -3,8 +3,9 @@
  *
  *   mcxsec-kmsd -c /etc/mcxsec/kmsd.ini [--check]
  *
- * Process hygiene: not dumpable and no core files (prctl PR_SET_DUMPABLE 0, RLIMIT_CORE 0), master
- * secrets in a locked page, signals handled synchronously (SIGHUP reloads the access-token
+ * Process hygiene: not dumpable and no core files (kms_process_protect), master secrets in a page
+ * locked in memory (a failed mlock is logged, or fatal with [secrets] require_mlock = yes), signals
+ * handled synchronously (SIGHUP reloads the access-token
  * settings, limits and the audit file; SIGTERM/SIGINT stop), readiness reported with sd_notify.
  */
 #include <errno.h>
@@ -12,9 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 
 #include "kmsd.h"
@@ -115,9 +113,10 @@ int main(int argc, char **argv)
         }
     }
     /* Secrets never reach a core dump or a ptrace-ing peer of the same user. */
-    struct rlimit nocore = {0, 0};
-    (void)setrlimit(RLIMIT_CORE, &nocore);
-    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (kms_process_protect(err, sizeof err) != MCX_OK) {
+        fprintf(stderr, "mcxsec-kmsd: %s\n", err);
+        return 1;
+    }
 
     if (kmsd_config_load(conf, &d.cfg, err, sizeof err) != 0) {
         fprintf(stderr, "mcxsec-kmsd: %s\n", err);
@@ -134,7 +133,8 @@ int main(int argc, char **argv)
         return 1;
     }
     struct kms_kek_source src = {d.cfg.kek_file[0] ? d.cfg.kek_file : NULL, pass};
-    mcx_err rc = kms_issuer_open(d.store, &src, &d.issuer, err, sizeof err);
+    mcx_err rc = kms_issuer_open(d.store, &src, d.cfg.require_mlock ? KMS_ISSUER_REQUIRE_MLOCK : 0,
+                                 &d.issuer, err, sizeof err);
     if (pass != NULL) {
         mcx_wipe(pass, strlen(pass));
         free(pass);
@@ -143,6 +143,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "mcxsec-kmsd: %s (%s)\n", err, mcx_strerror(rc));
         return 1;
     }
+    if (kms_issuer_mlock_errno(d.issuer) != 0)
+        kmsd_log(0,
+                 "WARNING: cannot lock the master secrets in memory (%s): they may be swapped out; "
+                 "raise RLIMIT_MEMLOCK (LimitMEMLOCK=) or set [secrets] require_mlock = yes to refuse",
+                 strerror(kms_issuer_mlock_errno(d.issuer)));
+    else
+        kmsd_log(2, "master secrets locked in memory");
     if (check) {
         printf("configuration ok: community %s, database %s\n",
                kms_issuer_community(d.issuer)->kms_uri, d.store->ops->name);

@@ -477,6 +477,45 @@ mcx_err kmsdb_keyset_put_audited(struct kms_store *s, const char *uri, struct km
     return rc;
 }
 
+struct put_batch {
+    struct kmsdb_batch_item *items;
+    size_t n;
+    const char *actor, *how;
+    uint64_t stored;
+};
+
+static mcx_err put_batch_tx(struct kms_store *s, void *ctx)
+{
+    struct put_batch *x = ctx;
+    x->stored = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        struct kmsdb_batch_item *it = &x->items[i];
+        struct put_audit one = {it->uri, x->actor, NULL, &it->k, 0};
+        char detail[96];
+        snprintf(detail, sizeof detail, "period=%llu %s", (unsigned long long)it->k.period_no,
+                 x->how);
+        one.detail = detail;
+        mcx_err rc = put_audit_tx(s, &one);
+        if (rc != MCX_OK)
+            return rc;
+        it->stored = one.stored;
+        x->stored += (uint64_t)one.stored;
+    }
+    return MCX_OK;
+}
+
+mcx_err kmsdb_keyset_put_batch(struct kms_store *s, struct kmsdb_batch_item *items, size_t n,
+                               const char *actor, const char *how, uint64_t *stored)
+{
+    struct put_batch x = {items, n, actor, how, 0};
+    mcx_err rc = kms_store_tx(s, put_batch_tx, &x);
+    *stored = rc == MCX_OK ? x.stored : 0;
+    if (rc != MCX_OK)
+        for (size_t i = 0; i < n; i++)
+            items[i].stored = 0;
+    return rc;
+}
+
 static int count_row(void *ctx, const struct kms_val *v, size_t n)
 {
     if (n == 1)

@@ -96,6 +96,16 @@ mcx_err kmsdb_keyset_put(struct kms_store *s, const char *uri, struct kms_stored
 mcx_err kmsdb_keyset_put_audited(struct kms_store *s, const char *uri, struct kms_stored_keyset *k,
                                  const char *actor, const char *detail, int *stored);
 mcx_err kmsdb_keyset_count(struct kms_store *s, uint64_t *n);
+/** One key set of a batch: stored = 1 after kmsdb_keyset_put_batch when this batch stored it. */
+struct kmsdb_batch_item {
+    const char *uri;
+    struct kms_stored_keyset k;
+    int stored;
+};
+/* Store n key sets in one transaction (first writer wins, as kmsdb_keyset_put), each stored one
+ * with its own audit record (actor, "keyprov", uri, "period=N <how>"). *stored = how many. */
+mcx_err kmsdb_keyset_put_batch(struct kms_store *s, struct kmsdb_batch_item *items, size_t n,
+                               const char *actor, const char *how, uint64_t *stored);
 
 /* ---- audit log --------------------------------------------------------------------------------- */
 struct kms_audit_rec {

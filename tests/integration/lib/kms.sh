@@ -65,6 +65,7 @@ listen = 127.0.0.1:$APORT
 url = $DB
 [secrets]
 kek_file = $WORK/kek
+require_mlock = ${KMS_REQUIRE_MLOCK:-no}
 [auth]
 issuer = $ISS
 audience = $AUD
