@@ -193,12 +193,39 @@ suite() {
   kill -HUP "$KMSD_PID"; sleep 0.5
   post "$A" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 200 "after SIGHUP reload"
   kms_stop
-  # tampering with the audit log is detected
+  "$MCX" kms --db "$DB" check --kek-file "$WORK/kek" --validate > "$WORK/check.out" \
+    || { cat "$WORK/check.out"; fail "mcxsec kms check"; }
+  grep -q '^bad=0$' "$WORK/check.out" || fail "check: bad key sets"
+  [[ $(sed -n 's/^validated=//p' "$WORK/check.out") == $(sed -n 's/^keysets=//p' "$WORK/check.out") ]] || fail "check --validate"
+  echo "ok   mcxsec kms check: $(sed -n 's/^database=//p' "$WORK/check.out"); all key sets open and validate"
+  # a stored key set that does not open is found (its first octet, in the IV, changed)
+  local one_ks="uri = 'sip:bob@example.org' AND period_no = (SELECT min(period_no) FROM keysets)"
   if [[ $backend == sqlite ]]; then
-    sqlite3 "$WORK/kms.db" "UPDATE audit SET subject='sip:mallory@example.org' WHERE seq=3"
+    sql() { sqlite3 "$WORK/kms.db" "$1"; }
+    sql "UPDATE keysets SET sealed = CAST(X'EE' || substr(sealed, 2) AS BLOB) WHERE $one_ks"
   else
-    psql "$DB" -qc "UPDATE audit SET subject='sip:mallory@example.org' WHERE seq=3" >/dev/null
+    sql() { psql "$DB" -qAtc "$1"; }
+    sql "UPDATE keysets SET sealed = '\xee'::bytea || substring(sealed from 2) WHERE $one_ks"
   fi
+  "$MCX" kms --db "$DB" check --kek-file "$WORK/kek" > "$WORK/check.out" 2>&1 && fail "a key set that does not open passed the check"
+  grep -q 'first_bad=sip:bob@example.org period [0-9]*: does not open' "$WORK/check.out" || { cat "$WORK/check.out"; fail "check report"; }
+  echo "ok   a stored key set that does not open fails mcxsec kms check"
+  # tampering with the audit log is detected: a deleted record, a truncated tail, an edit
+  local last; last=$(sql "SELECT max(seq) FROM audit")
+  sql "CREATE TABLE audit_saved AS SELECT * FROM audit"
+  sql "DELETE FROM audit WHERE seq = 5"
+  "${K[@]}" audit verify >/dev/null 2>"$WORK/verify.err" && fail "a deleted audit record was not detected"
+  grep -q 'BROKEN at record 6' "$WORK/verify.err" || { cat "$WORK/verify.err"; fail "deleted record: wrong position"; }
+  sql "INSERT INTO audit SELECT * FROM audit_saved WHERE seq = 5"
+  "${K[@]}" audit verify >/dev/null || fail "restored audit chain does not verify"
+  echo "ok   deleted audit record detected (and the restored chain verifies)"
+  sql "DELETE FROM audit WHERE seq = $last"
+  "${K[@]}" audit verify >/dev/null 2>"$WORK/verify.err" && fail "a truncated audit tail was not detected"
+  grep -q "BROKEN at record $last" "$WORK/verify.err" || { cat "$WORK/verify.err"; fail "truncated tail: wrong position"; }
+  sql "INSERT INTO audit SELECT * FROM audit_saved WHERE seq = $last"
+  "${K[@]}" audit verify >/dev/null || fail "restored audit chain does not verify"
+  echo "ok   truncated audit tail detected"
+  sql "UPDATE audit SET subject='sip:mallory@example.org' WHERE seq=3"
   "${K[@]}" audit verify >/dev/null 2>&1 && fail "an edited audit record was not detected"
   echo "ok   edited audit record detected"
   if [[ $backend == pg ]]; then pg_stop; fi

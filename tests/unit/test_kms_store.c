@@ -1,8 +1,10 @@
 /*
  * Unit tests of the KMS storage core (services/kms/lib): schema, users/grants/domains, key-set
- * storage first-writer-wins, the audit hash chain (edit, delete and truncate are detected), and the
- * sealing of master secrets and key sets (wrong KEK / passphrase / AAD rejected). Runs on SQLite,
- * and on PostgreSQL too when $MCXSEC_TEST_PG_URL names a scratch database.
+ * storage first-writer-wins, the audit hash chain (edit, delete and truncate are detected), the
+ * refusal audit queue, the backend integrity check (SQLite integrity_check, PostgreSQL amcheck),
+ * and the sealing of master secrets and key sets (wrong KEK / passphrase / AAD rejected). Runs on
+ * SQLite, and on PostgreSQL too when $MCXSEC_TEST_PG_URL names a scratch database
+ * (tests/integration/kms_store_pg.sh).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -194,22 +196,34 @@ static void test_auditq_sqlite(void **state)
     kms_store_close(s);
 }
 
-static void test_model_sqlite(void **state)
+/* An edited, a deleted and a truncated audit record are each detected, on a fresh store each. */
+static void run_tampering(const char *edit_name, const char *del_name, const char *trunc_name)
 {
-    (void)state;
-    struct kms_store *s = open_fresh("model");
+    char report[256];
+    struct kms_store *s = open_fresh(edit_name);
     run_model(s);
-    assert_int_equal(s->ops->integrity(s), MCX_OK);
+    assert_int_equal(kms_store_integrity(s, report, sizeof report), MCX_OK);
     tamper(s, "UPDATE audit SET detail = 'edited' WHERE seq = 3", 3);
     kms_store_close(s);
-    s = open_fresh("del");
+    s = open_fresh(del_name);
     run_model(s);
     tamper(s, "DELETE FROM audit WHERE seq = 2", 3);
     kms_store_close(s);
-    s = open_fresh("trunc");
+    s = open_fresh(trunc_name);
     run_model(s);
     tamper(s, "DELETE FROM audit WHERE seq = 5", 5);
     kms_store_close(s);
+}
+
+static void test_model_sqlite(void **state)
+{
+    (void)state;
+    char report[256];
+    struct kms_store *s = open_fresh("integrity");
+    assert_int_equal(kms_store_integrity(s, report, sizeof report), MCX_OK);
+    assert_string_equal(report, "sqlite PRAGMA integrity_check: ok");
+    kms_store_close(s);
+    run_tampering("model", "del", "trunc");
 }
 
 static void test_model_pg(void **state)
@@ -218,14 +232,18 @@ static void test_model_pg(void **state)
     const char *pg = getenv("MCXSEC_TEST_PG_URL");
     if (pg == NULL || *pg == '\0') {
         fprintf(stderr, "skipping PostgreSQL half: MCXSEC_TEST_PG_URL not set "
-                        "(tests/integration/kms_pg.sh runs it against a real server)\n");
+                        "(tests/integration/kms_store_pg.sh runs it against a real server)\n");
         skip();
     }
+    char report[256];
     struct kms_store *s = open_fresh("pg");
     run_model(s);
-    assert_int_equal(s->ops->integrity(s), MCX_OK);
-    tamper(s, "UPDATE audit SET detail = 'edited' WHERE seq = 3", 3);
+    /* amcheck over the 8 tables and their 8 primary-key indexes */
+    assert_int_equal(kms_store_integrity(s, report, sizeof report), MCX_OK);
+    assert_non_null(strstr(report, "8 B-tree indexes"));
+    assert_non_null(strstr(report, "8 tables (verify_heapam) ok"));
     kms_store_close(s);
+    run_tampering("pg", "pg", "pg");
     s = open_fresh("pg");
     run_auditq(s);
     run_jsonl(s);

@@ -1,7 +1,7 @@
 /*
  * mcxsec kms — administration of the KMS database (issue 4 item 5): init | user add | user list |
- * user revoke | grant | domain add-external | domain list | issue-all | audit verify | audit show,
- * and the key-file commands keygen / issue (the MIKEY helper's cmd_kmsfiles.h, when present).
+ * user revoke | grant | domain add-external | domain list | issue-all | check | audit verify |
+ * audit show, and the key-file commands keygen / issue (the MIKEY helper's cmd_kmsfiles.h).
  *
  * Every command works on the database named by --db (or $MCXSEC_KMS_DB): "sqlite:/path" or a
  * PostgreSQL URI. Every change is written with its audit record in one transaction.
@@ -37,6 +37,9 @@ static void usage(FILE *f)
             "  domain add-external --cert FILE      (a KmsCertificate document of the partner KMS)\n"
             "  domain list\n"
             "  issue-all --period current|next|N [--threads N] (--kek-file FILE | --passphrase-env VAR | ...)\n"
+            "  check [--validate] (--kek-file FILE | --passphrase-env VAR | ...)\n"
+            "       database consistency (SQLite integrity_check / PostgreSQL amcheck), every stored\n"
+            "       key set opens (--validate: and passes its self-check), audit chain verifies\n"
             "  audit verify\n"
             "  audit show [--from SEQ]\n"
             "  keygen | issue    key files without a database (see mcxsec kms keygen --help)\n"
@@ -49,6 +52,7 @@ static const struct cli_optspec opts[] = {
     {"passphrase-file", 1, 0}, {"cert-out", 1, 0},   {"kind", 1, 0},    {"to", 1, 0},
     {"identity", 1, 1},    {"domain", 1, 1},         {"cert", 1, 0},    {"from", 1, 0},
     {"actor", 1, 0},       {"help", 0, 0},           {"quiet", 0, 0},   {"threads", 1, 0},
+    {"validate", 0, 0},
     {NULL, 0, 0},
 };
 
@@ -692,6 +696,57 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
     return failed ? CLI_FAILURE : CLI_OK;
 }
 
+/* ---- check -------------------------------------------------------------------------------------- */
+
+static int do_check(const struct cli_args *a, struct kms_store *s)
+{
+    struct kms_kek_source src;
+    struct kms_issuer *iss = NULL;
+    struct kms_check_report r;
+    char *pass = NULL, err[256] = "";
+    int rc;
+    if ((rc = protect_process()) != CLI_OK)
+        return rc;
+    if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
+        return rc;
+    mcx_err e = kms_issuer_open(s, &src, 0, &iss, err, sizeof err);
+    drop_pass(pass);
+    if (e != MCX_OK) {
+        fprintf(stderr, "mcxsec kms: %s\n", err);
+        return cli_fail(CMD, "check", e);
+    }
+    e = kms_check(iss, s, cli_flag(a, "validate"), &r);
+    kms_issuer_free(iss);
+    if (e != MCX_OK && e != MCX_ERR_VERIFY) {
+        if (!r.db_ok && r.db[0])
+            fprintf(stderr, "mcxsec kms: check: %s\n", r.db);
+        return db_fail(s, "check", e);
+    }
+    struct cli_out o;
+    cli_out_init(&o, a->json);
+    cli_out_str(&o, "database", r.db);
+    cli_out_u64(&o, "keysets", r.keysets);
+    cli_out_u64(&o, "opened", r.opened);
+    if (cli_flag(a, "validate"))
+        cli_out_u64(&o, "validated", r.validated);
+    cli_out_u64(&o, "bad", r.bad);
+    if (r.bad)
+        cli_out_str(&o, "first_bad", r.first_bad);
+    cli_out_str(&o, "audit", r.audit_ok ? "ok" : "BROKEN");
+    cli_out_u64(&o, "audit_records", r.audit_records);
+    cli_out_flush(&o);
+    if (e != MCX_OK) {
+        if (r.bad)
+            fprintf(stderr, "mcxsec kms: check: %llu key set(s) bad, first: %s\n",
+                    (unsigned long long)r.bad, r.first_bad);
+        if (!r.audit_ok)
+            fprintf(stderr, "mcxsec kms: check: audit chain BROKEN at record %lld\n",
+                    (long long)r.audit_bad_seq);
+        return CLI_VERIFY_FAILED;
+    }
+    return CLI_OK;
+}
+
 /* ---- audit ------------------------------------------------------------------------------------- */
 
 static int print_audit(void *ctx, const struct kms_audit_rec *r)
@@ -753,7 +808,7 @@ int cmd_kms(int argc, char **argv)
     }
     const char *c = a.pos[0];
     if (strcmp(c, "init") && strcmp(c, "cert") && strcmp(c, "user") && strcmp(c, "grant") && strcmp(c, "domain") &&
-        strcmp(c, "issue-all") && strcmp(c, "audit")) {
+        strcmp(c, "issue-all") && strcmp(c, "audit") && strcmp(c, "check")) {
         fprintf(stderr, "mcxsec kms: unknown command '%s'\n", c);
         usage(stderr);
         return CLI_USAGE;
@@ -772,6 +827,8 @@ int cmd_kms(int argc, char **argv)
         rc = do_domain(&a, s);
     else if (strcmp(c, "issue-all") == 0)
         rc = do_issue_all(&a, s);
+    else if (strcmp(c, "check") == 0)
+        rc = do_check(&a, s);
     else
         rc = do_audit(&a, s);
     kms_store_close(s);

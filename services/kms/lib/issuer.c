@@ -436,3 +436,96 @@ out:
     }
     return rc;
 }
+
+/* ---- mcxsec kms check ------------------------------------------------------------------------- */
+
+#define CHECK_PAGE 256
+
+struct check_page {
+    size_t n;
+    char uri[CHECK_PAGE][KMS_URI_MAX];
+    struct kms_stored_keyset k[CHECK_PAGE];
+    int malformed[CHECK_PAGE];
+};
+
+static int check_collect(void *ctx, const char *uri, const struct kms_stored_keyset *k,
+                         int malformed)
+{
+    struct check_page *pg = ctx;
+    snprintf(pg->uri[pg->n], KMS_URI_MAX, "%s", uri);
+    pg->malformed[pg->n] = malformed;
+    pg->k[pg->n++] = *k;
+    return pg->n == CHECK_PAGE;
+}
+
+static void check_one(struct kms_issuer *iss, int validate, const char *uri,
+                      const struct kms_stored_keyset *k, int malformed,
+                      struct kms_check_report *r)
+{
+    const char *why = NULL;
+    uint8_t ssk[MCX_ECCSI_SCALAR_BYTES], rsk[MCX_SAKKE_POINT_BYTES];
+    r->keysets++;
+    if (malformed) {
+        why = "malformed row (PVT or sealed keys of the wrong type or length)";
+    } else if (kms_keyset_open(iss->storage_key, uri, k->period_no, k->sealed, ssk, rsk) != MCX_OK) {
+        why = "does not open (AEAD)";
+    } else {
+        r->opened++;
+#if MCX_HAVE_KMS_CRYPTO
+        if (validate) {
+            struct mcx_kms_keyset ks;
+            if (kms_issue_open_stored(iss, uri, k, &ks) == MCX_OK)
+                r->validated++;
+            else
+                why = "fails its self-check (RFC 6507 5.1.2 / RFC 6508 6.1.2)";
+            mcx_wipe(&ks, sizeof ks);
+        }
+#else
+        (void)validate;
+#endif
+    }
+    mcx_wipe(ssk, sizeof ssk);
+    mcx_wipe(rsk, sizeof rsk);
+    if (why != NULL) {
+        if (r->bad++ == 0)
+            snprintf(r->first_bad, sizeof r->first_bad, "%.250s period %llu: %s", uri,
+                     (unsigned long long)k->period_no, why);
+    }
+}
+
+mcx_err kms_check(struct kms_issuer *iss, struct kms_store *s, int validate,
+                  struct kms_check_report *r)
+{
+    mcx_err rc;
+    memset(r, 0, sizeof *r);
+    r->audit_bad_seq = -1;
+    rc = kms_store_integrity(s, r->db, sizeof r->db);
+    r->db_ok = rc == MCX_OK;
+    if (rc != MCX_OK)
+        return rc;
+    struct check_page *pg = malloc(sizeof *pg);
+    if (pg == NULL)
+        return MCX_ERR_NOMEM;
+    char after[KMS_URI_MAX] = "";
+    int64_t after_period = -1;
+    for (;;) {
+        pg->n = 0;
+        if ((rc = kmsdb_keyset_page(s, after, after_period, CHECK_PAGE, check_collect, pg)) != MCX_OK)
+            break;
+        for (size_t i = 0; i < pg->n; i++)
+            check_one(iss, validate, pg->uri[i], &pg->k[i], pg->malformed[i], r);
+        if (pg->n < CHECK_PAGE)
+            break;
+        snprintf(after, sizeof after, "%s", pg->uri[pg->n - 1]);
+        after_period = (int64_t)pg->k[pg->n - 1].period_no;
+    }
+    mcx_wipe(pg, sizeof *pg);
+    free(pg);
+    if (rc != MCX_OK)
+        return rc;
+    rc = kms_audit_verify(s, &r->audit_records, &r->audit_bad_seq, NULL);
+    r->audit_ok = rc == MCX_OK;
+    if (rc != MCX_OK && rc != MCX_ERR_VERIFY)
+        return rc;
+    return r->bad == 0 && r->audit_ok ? MCX_OK : MCX_ERR_VERIFY;
+}

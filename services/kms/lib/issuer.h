@@ -79,6 +79,29 @@ void kms_issuer_mark_valid(struct kms_issuer *iss, const char *uri, const struct
 /** How many stored sets were self-checked before serving (cache misses). */
 uint64_t kms_issuer_validations(const struct kms_issuer *iss);
 
+/** What kms_check found (mcxsec kms check). */
+struct kms_check_report {
+    char db[256];           /* the backend's own check (store.h integrity) */
+    int db_ok;
+    uint64_t keysets;       /* stored key sets seen */
+    uint64_t opened;        /* of which opened (AEAD under the storage key, bound to identity+period) */
+    uint64_t validated;     /* of which passed the self-check (only with validate) */
+    uint64_t bad;           /* did not open (or failed the self-check) */
+    char first_bad[400];    /* "uri period N: reason" of the first bad one */
+    int audit_ok;
+    uint64_t audit_records;
+    int64_t audit_bad_seq;
+};
+/**
+ * Check a KMS database end to end: the backend's consistency check, that every stored key set
+ * opens under this issuer's storage key (and, with validate, passes the RFC 6507 / RFC 6508
+ * self-check — one pairing each, slow), and that the audit chain verifies. MCX_OK when all
+ * passed, MCX_ERR_VERIFY when a key set or the audit chain failed, MCX_ERR_DB when the database
+ * check or a read failed (details in r and s->errmsg).
+ */
+mcx_err kms_check(struct kms_issuer *iss, struct kms_store *s, int validate,
+                  struct kms_check_report *r);
+
 #define KMS_VALID_CACHE_SLOTS 65536 /* 2 MiB: "validated" marks of stored sets */
 
 #endif

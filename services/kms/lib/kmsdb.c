@@ -425,6 +425,43 @@ mcx_err kmsdb_keyset_get(struct kms_store *s, const char *uri, uint64_t period_n
     return x.bad ? MCX_ERR_DB : MCX_OK;
 }
 
+struct page_ctx {
+    kmsdb_keyset_cb cb;
+    void *ctx;
+    int bad;
+};
+
+static int page_row(void *ctx, const struct kms_val *v, size_t n)
+{
+    struct page_ctx *x = ctx;
+    struct kms_stored_keyset k;
+    memset(&k, 0, sizeof k);
+    if (n != 6 || v[0].type != KMS_V_TEXT || v[1].type != KMS_V_INT) {
+        x->bad = 1;
+        return 1;
+    }
+    k.period_no = (uint64_t)v[1].i;
+    k.issued = v[2].i;
+    k.revoked = v[5].i != 0;
+    int malformed = copy_blob(k.pvt, sizeof k.pvt, &v[3]) != 0 ||
+                    copy_blob(k.sealed, sizeof k.sealed, &v[4]) != 0;
+    int r = x->cb(x->ctx, v[0].text, &k, malformed);
+    mcx_wipe(&k, sizeof k);
+    return r;
+}
+
+mcx_err kmsdb_keyset_page(struct kms_store *s, const char *after_uri, int64_t after_period,
+                          unsigned limit, kmsdb_keyset_cb cb, void *ctx)
+{
+    static const char sql[] = "SELECT uri, period_no, issued, pvt, sealed, revoked FROM keysets"
+                              " WHERE uri > $1 OR (uri = $1 AND period_no > $2)"
+                              " ORDER BY uri, period_no LIMIT $3";
+    struct kms_val p[3] = {kms_text(after_uri), kms_int(after_period), kms_int(limit)};
+    struct page_ctx x = {cb, ctx, 0};
+    mcx_err rc = kms_store_exec(s, sql, p, 3, page_row, &x, NULL);
+    return rc == MCX_OK && x.bad ? MCX_ERR_DB : rc;
+}
+
 mcx_err kmsdb_keyset_put(struct kms_store *s, const char *uri, struct kms_stored_keyset *k)
 {
     static const char sql[] =

@@ -96,6 +96,14 @@ mcx_err kmsdb_keyset_put(struct kms_store *s, const char *uri, struct kms_stored
 mcx_err kmsdb_keyset_put_audited(struct kms_store *s, const char *uri, struct kms_stored_keyset *k,
                                  const char *actor, const char *detail, int *stored);
 mcx_err kmsdb_keyset_count(struct kms_store *s, uint64_t *n);
+/** Visit up to `limit` stored key sets ordered by (uri, period), starting after (after_uri,
+ *  after_period) — "" and -1 for the first page. malformed = 1 for a row whose PVT or sealed
+ *  column has the wrong type or length (k then holds only the period). cb returns non-zero to
+ *  stop. */
+typedef int (*kmsdb_keyset_cb)(void *ctx, const char *uri, const struct kms_stored_keyset *k,
+                               int malformed);
+mcx_err kmsdb_keyset_page(struct kms_store *s, const char *after_uri, int64_t after_period,
+                          unsigned limit, kmsdb_keyset_cb cb, void *ctx);
 /** One key set of a batch: stored = 1 after kmsdb_keyset_put_batch when this batch stored it. */
 struct kmsdb_batch_item {
     const char *uri;

@@ -42,6 +42,14 @@ void kms_store_close(struct kms_store *s)
     }
 }
 
+mcx_err kms_store_integrity(struct kms_store *s, char *report, size_t cap)
+{
+    s->ops->lock(s);
+    mcx_err rc = s->ops->integrity(s, report, cap);
+    s->ops->unlock(s);
+    return rc;
+}
+
 mcx_err kms_store_defer(struct kms_store *s, kms_commit_fn fn, const char *text, size_t len)
 {
     if (s->deferred_fn != NULL && s->deferred_fn != fn)

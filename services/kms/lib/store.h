@@ -57,7 +57,9 @@ struct kms_store_ops {
     mcx_err (*begin)(struct kms_store *s);   /* a write transaction (SQLite BEGIN IMMEDIATE) */
     mcx_err (*commit)(struct kms_store *s);
     mcx_err (*rollback)(struct kms_store *s);
-    mcx_err (*integrity)(struct kms_store *s); /* PRAGMA integrity_check / a catalogue probe */
+    /* The backend's own consistency check (SQLite PRAGMA integrity_check; PostgreSQL amcheck over
+     * the schema's tables and indexes); a one-line account of what was checked in report. */
+    mcx_err (*integrity)(struct kms_store *s, char *report, size_t cap);
     mcx_err (*script)(struct kms_store *s, const char *sql); /* DDL, several statements, no params */
     void (*lock)(struct kms_store *s);
     void (*unlock)(struct kms_store *s);
@@ -95,6 +97,9 @@ typedef mcx_err (*kms_tx_fn)(struct kms_store *s, void *ctx);
 mcx_err kms_store_tx(struct kms_store *s, kms_tx_fn fn, void *ctx);
 mcx_err kms_store_exec_locked(struct kms_store *s, const char *sql, const struct kms_val *params,
                               size_t nparams, kms_row_cb cb, void *ctx, uint64_t *changes);
+
+/** The backend's consistency check (ops->integrity) under the store lock. */
+mcx_err kms_store_integrity(struct kms_store *s, char *report, size_t cap);
 
 /**
  * Inside a kms_store_tx callback: hand `text` to fn once the transaction has committed (dropped

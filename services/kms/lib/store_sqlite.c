@@ -172,7 +172,7 @@ static int integrity_row(void *ctx, const struct kms_val *cols, size_t n)
     return 0;
 }
 
-static mcx_err sq_integrity(struct kms_store *s)
+static mcx_err sq_integrity(struct kms_store *s, char *report, size_t cap)
 {
     static const char sql[] = "PRAGMA integrity_check";
     int ok = 1;
@@ -181,6 +181,7 @@ static mcx_err sq_integrity(struct kms_store *s)
         snprintf(s->errmsg, sizeof s->errmsg, "sqlite: integrity_check failed");
         rc = MCX_ERR_DB;
     }
+    snprintf(report, cap, "sqlite PRAGMA integrity_check: %s", rc == MCX_OK ? "ok" : "FAILED");
     return rc;
 }
 
