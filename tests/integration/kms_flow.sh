@@ -117,6 +117,7 @@ suite() {
   cmp -s "$WORK/kp1.xml" "$WORK/kp2.xml" || fail "a repeated request returned a different key set"
   echo "ok   repeated keyprov returns the same key set"
   post "$A" /keymanagement/identity/v1/certcache "$WORK/b_kp.xml"; expect 200 "certcache"
+  golden kms_certcache "$WORK/resp.xml"
   grep -q 'Role="External"' "$WORK/resp.xml" || fail "certcache: no External certificate"
   local cn; cn=$(sed -nE 's/.*CacheNum="([0-9]+)".*/\1/p' "$WORK/resp.xml")
   post "$A" "/keymanagement/identity/v1/certcache/$cn" "$WORK/b_kp.xml"; expect 200 "certcache/<current>"
@@ -128,6 +129,7 @@ suite() {
 
   # --- refusals ------------------------------------------------------------------------------------------
   post "" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 401 "no token"
+  golden kms_error "$WORK/resp.xml"
   local sig=${A##*.} head=${A%.*}
   local c=${sig:10:1}; local flip=A; [[ $c == A ]] && flip=B
   post "$head.${sig:0:10}$flip${sig:11}" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 401 "bad signature"
@@ -179,11 +181,27 @@ suite() {
     >/dev/null 2>"$WORK/carol.err" && fail "revoked user provisioned"
   grep -q 'identity revoked' "$WORK/carol.err" || fail "revoked: unclear client error"
   echo "ok   revoked user refused (server and client)"
+  # revoking the partner domain: still in alice's cert cache, now with Revoked=true, new CacheNum
+  "${K[@]}" domain revoke kms.partner.org
+  [[ $("${K[@]}" domain list) == $'kms.partner.org\trevoked' ]] || fail "domain list after revoke"
+  post "$A" /keymanagement/identity/v1/certcache "$WORK/b_kp.xml"; expect 200 "certcache after domain revoke"
+  grep -q 'Role="External"' "$WORK/resp.xml" && grep -q '<Revoked>true</Revoked>' "$WORK/resp.xml" \
+    || fail "revoked partner certificate not served with Revoked=true"
+  local cn2; cn2=$(sed -nE 's/.*CacheNum="([0-9]+)".*/\1/p' "$WORK/resp.xml")
+  (( cn2 > cn )) || fail "CacheNum did not change with the revocation"
+  golden kms_certcache_revoked "$WORK/resp.xml"
+  "${K[@]}" domain add-external --cert "$WORK/partner.xml" 2>"$WORK/readd.err" && fail "a revoked domain was added again"
+  grep -q 'was revoked' "$WORK/readd.err" || fail "re-adding a revoked domain: unclear error"
+  "$MCX" client provision --kms "$KMS_URL" --token "$WORK/alice.tok" --ca "$CA" --keystore "$WORK/alice.ks" \
+    > "$WORK/alice2.out" || fail "alice provision after domain revoke"
+  grep -q '^external=kms.partner.org revoked$' "$WORK/alice2.out" || fail "client: revoked domain not reported"
+  echo "ok   revoked external domain served with Revoked=true (CacheNum $cn -> $cn2), not re-addable"
 
   # --- audit, metrics, reload -----------------------------------------------------------------------
   "${K[@]}" audit verify >/dev/null || fail "audit chain does not verify"
   "${K[@]}" audit show > "$WORK/audit.show"
   grep -q '"action":"domain.report","subject":"kms.partner.org"' "$WORK/audit.show" || fail "external-domain report not recorded"
+  grep -q '"action":"domain.revoke","subject":"kms.partner.org"' "$WORK/audit.show" || fail "domain revocation not audited"
   grep -q '"result":"refused"' "$WORK/audit.show" || fail "refusals not audited"
   grep -q '"action":"keyprov"' "$WORK/audit.jsonl" || fail "JSON-lines audit file"
   grep -Eiq '"(ssk|rsk|pvt)"|UserSigningKeySSK|UserDecryptKey' "$WORK/audit.jsonl" && fail "key material in the audit log"

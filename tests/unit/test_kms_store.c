@@ -6,6 +6,7 @@
  * SQLite, and on PostgreSQL too when $MCXSEC_TEST_PG_URL names a scratch database
  * (tests/integration/kms_store_pg.sh).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,6 +197,38 @@ static void test_auditq_sqlite(void **state)
     kms_store_close(s);
 }
 
+struct dom_seen {
+    int n, revoked;
+    char xml[64];
+};
+
+static int dom_row(void *ctx, const char *uri, const char *xml, int64_t added, int revoked)
+{
+    struct dom_seen *d = ctx;
+    (void)uri;
+    (void)added;
+    d->n++;
+    d->revoked = revoked;
+    snprintf(d->xml, sizeof d->xml, "%s", xml);
+    return 0;
+}
+
+/* External domains: revoke keeps serving the (revoked) certificate and blocks re-adding. */
+static void run_domains(struct kms_store *s)
+{
+    struct dom_seen d = {0, 0, ""};
+    assert_int_equal(kmsdb_user_add(s, "sip:u@example.org", KMS_USER, "t"), MCX_OK);
+    assert_int_equal(kmsdb_grant(s, "sip:u@example.org", "domain", "*", "t"), MCX_OK);
+    assert_int_equal(kmsdb_domain_add(s, "kms.p.org", "<cert/>", "t"), MCX_OK);
+    assert_int_equal(kmsdb_domain_revoke(s, "kms.nope.org", "<x/>", "t"), MCX_ERR_NOT_FOUND);
+    assert_int_equal(kmsdb_domain_revoke(s, "kms.p.org", "<cert revoked/>", "t"), MCX_OK);
+    assert_int_equal(kmsdb_domain_list_for(s, "sip:u@example.org", dom_row, &d), MCX_OK);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.revoked, 1);
+    assert_string_equal(d.xml, "<cert revoked/>");
+    assert_int_equal(kmsdb_domain_add(s, "kms.p.org", "<cert/>", "t"), MCX_ERR_REVOKED);
+}
+
 /* An edited, a deleted and a truncated audit record are each detected, on a fresh store each. */
 static void run_tampering(const char *edit_name, const char *del_name, const char *trunc_name)
 {
@@ -222,8 +255,54 @@ static void test_model_sqlite(void **state)
     struct kms_store *s = open_fresh("integrity");
     assert_int_equal(kms_store_integrity(s, report, sizeof report), MCX_OK);
     assert_string_equal(report, "sqlite PRAGMA integrity_check: ok");
+    run_domains(s);
+    kms_store_close(s);
+    /* a schema-1 database (no domains.revoked) is migrated when opened */
+    s = open_fresh("v1");
+    assert_int_equal(s->ops->script(s, "ALTER TABLE domains DROP COLUMN revoked;"
+                                       " UPDATE meta SET v = '1' WHERE k = 'schema_version'"),
+                     MCX_OK);
+    kms_store_close(s);
+    s = open_fresh("v1");
+    run_domains(s);
     kms_store_close(s);
     run_tampering("model", "del", "trunc");
+}
+
+/* Several nodes start against a fresh PostgreSQL database at once: every one migrates (or finds
+ * the schema migrated) without a catalogue race, thanks to the advisory lock. */
+#define RACERS 6
+static pthread_barrier_t race_start;
+
+static void *race_open(void *arg)
+{
+    mcx_err *rc = arg;
+    struct kms_store *s = NULL;
+    char err[256] = "";
+    pthread_barrier_wait(&race_start);
+    *rc = kms_store_open(getenv("MCXSEC_TEST_PG_URL"), &s, err, sizeof err);
+    if (*rc != MCX_OK)
+        fprintf(stderr, "concurrent open: %s\n", err);
+    kms_store_close(s);
+    return NULL;
+}
+
+static void run_concurrent_migration(void)
+{
+    pthread_t th[RACERS];
+    mcx_err rc[RACERS];
+    struct kms_store *s = open_fresh("pg");
+    assert_int_equal(s->ops->script(s, "DROP TABLE IF EXISTS meta, community, users, grants, domains,"
+                                       " keysets, audit, audit_head"), MCX_OK);
+    kms_store_close(s);
+    assert_int_equal(pthread_barrier_init(&race_start, NULL, RACERS), 0);
+    for (int i = 0; i < RACERS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, race_open, &rc[i]), 0);
+    for (int i = 0; i < RACERS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(rc[i], MCX_OK);
+    }
+    pthread_barrier_destroy(&race_start);
 }
 
 static void test_model_pg(void **state)
@@ -243,7 +322,12 @@ static void test_model_pg(void **state)
     assert_non_null(strstr(report, "8 B-tree indexes"));
     assert_non_null(strstr(report, "8 tables (verify_heapam) ok"));
     kms_store_close(s);
+    s = open_fresh("pg");
+    run_domains(s);
+    kms_store_close(s);
     run_tampering("pg", "pg", "pg");
+    for (int round = 0; round < 3; round++)
+        run_concurrent_migration();
     s = open_fresh("pg");
     run_auditq(s);
     run_jsonl(s);

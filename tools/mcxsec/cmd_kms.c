@@ -1,7 +1,7 @@
 /*
  * mcxsec kms — administration of the KMS database (issue 4 item 5): init | user add | user list |
- * user revoke | grant | domain add-external | domain list | issue-all | check | audit verify |
- * audit show, and the key-file commands keygen / issue (the MIKEY helper's cmd_kmsfiles.h).
+ * user revoke | grant | domain add-external | domain revoke | domain list | issue-all | check |
+ * audit verify | audit show, and the key-file commands keygen / issue (cmd_kmsfiles.h).
  *
  * Every command works on the database named by --db (or $MCXSEC_KMS_DB): "sqlite:/path" or a
  * PostgreSQL URI. Every change is written with its audit record in one transaction.
@@ -35,6 +35,7 @@ static void usage(FILE *f)
             "  user revoke URI\n"
             "  grant --to HOLDER (--identity URI | --domain KMS-URI|*)\n"
             "  domain add-external --cert FILE      (a KmsCertificate document of the partner KMS)\n"
+            "  domain revoke KMS-URI                 (served from then on with Revoked=true)\n"
             "  domain list\n"
             "  issue-all --period current|next|N [--threads N] (--kek-file FILE | --passphrase-env VAR | ...)\n"
             "  check [--validate] (--kek-file FILE | --passphrase-env VAR | ...)\n"
@@ -408,19 +409,72 @@ static int do_grant(const struct cli_args *a, struct kms_store *s)
 
 /* ---- domains ----------------------------------------------------------------------------------- */
 
-static int print_domain(void *ctx, const char *uri, const char *xml, int64_t added)
+static int print_domain(void *ctx, const char *uri, const char *xml, int64_t added, int revoked)
 {
     const struct cli_args *a = ctx;
     (void)xml;
     if (a->json) {
         printf("{\"kms_uri\": ");
         cli_json_string(stdout, uri);
-        printf(", \"added\": %lld}\n", (long long)added);
+        printf(", \"added\": %lld, \"revoked\": %s}\n", (long long)added, revoked ? "true" : "false");
     } else {
-        printf("%s\n", uri);
+        printf("%s%s\n", uri, revoked ? "\trevoked" : "");
     }
     return 0;
 }
+
+#if MCX_HAVE_KMSXML
+struct find_domain {
+    const char *uri;
+    char *xml; /* malloc'd copy */
+    int revoked;
+};
+
+static int find_domain_row(void *ctx, const char *uri, const char *xml, int64_t added, int revoked)
+{
+    struct find_domain *f = ctx;
+    (void)added;
+    if (strcmp(uri, f->uri) != 0)
+        return 0;
+    f->xml = strdup(xml);
+    f->revoked = revoked;
+    return 1;
+}
+
+/* domain revoke KMS-URI: the partner's certificate is kept, marked Revoked, and served so. */
+static int domain_revoke(const struct cli_args *a, struct kms_store *s)
+{
+    if (a->npos != 3) {
+        fprintf(stderr, "mcxsec kms: domain revoke needs one KMS URI\n");
+        return CLI_USAGE;
+    }
+    struct find_domain f = {a->pos[2], NULL, 0};
+    mcx_err e = kmsdb_domain_list(s, find_domain_row, &f);
+    if (e != MCX_OK)
+        return db_fail(s, "domain revoke", e);
+    if (f.xml == NULL) {
+        fprintf(stderr, "mcxsec kms: no such external domain: %s\n", f.uri);
+        return CLI_USAGE;
+    }
+    struct mcx_kms_cert cert;
+    e = mcx_kmsxml_read_cert(f.xml, strlen(f.xml), &cert);
+    free(f.xml);
+    if (e != MCX_OK)
+        return cli_fail(CMD, "the stored certificate", e);
+    cert.revoked = 1;
+    char *xml = NULL;
+    size_t xlen = 0;
+    if ((e = mcx_kmsxml_write_cert(&cert, &xml, &xlen)) != MCX_OK)
+        return cli_fail(CMD, "domain revoke", e);
+    e = kmsdb_domain_revoke(s, f.uri, xml, actor_name(a));
+    mcx_kmsxml_free(xml, xlen);
+    if (e != MCX_OK)
+        return db_fail(s, "domain revoke", e);
+    if (!cli_flag(a, "quiet"))
+        printf("revoked external domain %s%s\n", f.uri, f.revoked ? " (again)" : "");
+    return CLI_OK;
+}
+#endif
 
 static int do_domain(const struct cli_args *a, struct kms_store *s)
 {
@@ -430,11 +484,13 @@ static int do_domain(const struct cli_args *a, struct kms_store *s)
         e = kmsdb_domain_list(s, print_domain, (void *)a);
         return e == MCX_OK ? CLI_OK : db_fail(s, "domain list", e);
     }
-    if (strcmp(sub, "add-external") != 0) {
-        fprintf(stderr, "mcxsec kms: domain add-external | list\n");
+    if (strcmp(sub, "add-external") != 0 && strcmp(sub, "revoke") != 0) {
+        fprintf(stderr, "mcxsec kms: domain add-external | revoke | list\n");
         return CLI_USAGE;
     }
 #if MCX_HAVE_KMSXML
+    if (strcmp(sub, "revoke") == 0)
+        return domain_revoke(a, s);
     const char *path = cli_require(a, CMD, "cert");
     uint8_t *buf;
     size_t n;
@@ -461,13 +517,18 @@ static int do_domain(const struct cli_args *a, struct kms_store *s)
         return cli_fail(CMD, "domain add-external", e);
     e = kmsdb_domain_add(s, cert.kms_uri, xml, actor_name(a));
     mcx_kmsxml_free(xml, xlen);
+    if (e == MCX_ERR_REVOKED) {
+        fprintf(stderr, "mcxsec kms: external domain %s was revoked; it cannot be added again\n",
+                cert.kms_uri);
+        return CLI_USAGE;
+    }
     if (e != MCX_OK)
         return db_fail(s, "domain add-external", e);
     if (!cli_flag(a, "quiet"))
         printf("added external domain %s\n", cert.kms_uri);
     return CLI_OK;
 #else
-    fprintf(stderr, "mcxsec kms: domain add-external needs the Annex D document reader, not in this build\n");
+    fprintf(stderr, "mcxsec kms: domain %s needs the Annex D documents, not in this build\n", sub);
     return CLI_FAILURE;
 #endif
 }

@@ -334,19 +334,44 @@ struct domain_op {
     const char *uri, *xml, *actor;
 };
 
+/* Clients learn from a new CacheNum that the cert cache changed. */
+static mcx_err bump_cache(struct kms_store *s)
+{
+    static const char q_bump[] = "UPDATE community SET cache_num = cache_num + 1 WHERE id = 1";
+    return kms_store_exec_locked(s, q_bump, NULL, 0, NULL, NULL, NULL);
+}
+
 static mcx_err domain_add_tx(struct kms_store *s, void *ctx)
 {
     static const char q_add[] = "INSERT INTO domains (kms_uri, cert_xml, added) VALUES ($1, $2, $3)"
                                 " ON CONFLICT (kms_uri) DO UPDATE SET cert_xml = excluded.cert_xml,"
-                                " added = excluded.added";
-    static const char q_bump[] = "UPDATE community SET cache_num = cache_num + 1 WHERE id = 1";
+                                " added = excluded.added WHERE domains.revoked = 0";
     struct domain_op *o = ctx;
     struct kms_val p[3] = {kms_text(o->uri), kms_text(o->xml), kms_int(kms_now())};
-    mcx_err rc = kms_store_exec_locked(s, q_add, p, 3, NULL, NULL, NULL);
+    uint64_t changes = 0;
+    mcx_err rc = kms_store_exec_locked(s, q_add, p, 3, NULL, NULL, &changes);
+    if (rc == MCX_OK && changes == 0)
+        return MCX_ERR_REVOKED; /* the row exists and is revoked */
     if (rc == MCX_OK)
-        rc = kms_store_exec_locked(s, q_bump, NULL, 0, NULL, NULL, NULL);
+        rc = bump_cache(s);
     if (rc == MCX_OK)
         rc = kms_audit_locked(s, o->actor, "domain.add-external", o->uri, "", "ok");
+    return rc;
+}
+
+static mcx_err domain_revoke_tx(struct kms_store *s, void *ctx)
+{
+    static const char q_rev[] = "UPDATE domains SET revoked = 1, cert_xml = $1 WHERE kms_uri = $2";
+    struct domain_op *o = ctx;
+    struct kms_val p[2] = {kms_text(o->xml), kms_text(o->uri)};
+    uint64_t changes = 0;
+    mcx_err rc = kms_store_exec_locked(s, q_rev, p, 2, NULL, NULL, &changes);
+    if (rc == MCX_OK && changes == 0)
+        return MCX_ERR_NOT_FOUND;
+    if (rc == MCX_OK)
+        rc = bump_cache(s);
+    if (rc == MCX_OK)
+        rc = kms_audit_locked(s, o->actor, "domain.revoke", o->uri, "served with Revoked=true", "ok");
     return rc;
 }
 
@@ -357,6 +382,13 @@ mcx_err kmsdb_domain_add(struct kms_store *s, const char *kms_uri, const char *c
     return kms_store_tx(s, domain_add_tx, &o);
 }
 
+mcx_err kmsdb_domain_revoke(struct kms_store *s, const char *kms_uri, const char *revoked_xml,
+                            const char *actor)
+{
+    struct domain_op o = {kms_uri, revoked_xml, actor};
+    return kms_store_tx(s, domain_revoke_tx, &o);
+}
+
 struct domain_list_ctx {
     kmsdb_domain_cb cb;
     void *ctx;
@@ -365,14 +397,14 @@ struct domain_list_ctx {
 static int domain_row(void *ctx, const struct kms_val *v, size_t n)
 {
     struct domain_list_ctx *x = ctx;
-    if (n != 3 || v[0].type != KMS_V_TEXT || v[1].type != KMS_V_TEXT)
+    if (n != 4 || v[0].type != KMS_V_TEXT || v[1].type != KMS_V_TEXT)
         return 0;
-    return x->cb(x->ctx, v[0].text, v[1].text, v[2].i);
+    return x->cb(x->ctx, v[0].text, v[1].text, v[2].i, v[3].i != 0);
 }
 
 mcx_err kmsdb_domain_list(struct kms_store *s, kmsdb_domain_cb cb, void *ctx)
 {
-    static const char sql[] = "SELECT kms_uri, cert_xml, added FROM domains ORDER BY kms_uri";
+    static const char sql[] = "SELECT kms_uri, cert_xml, added, revoked FROM domains ORDER BY kms_uri";
     struct domain_list_ctx x = {cb, ctx};
     return kms_store_exec(s, sql, NULL, 0, domain_row, &x, NULL);
 }
@@ -380,7 +412,7 @@ mcx_err kmsdb_domain_list(struct kms_store *s, kmsdb_domain_cb cb, void *ctx)
 mcx_err kmsdb_domain_list_for(struct kms_store *s, const char *user, kmsdb_domain_cb cb, void *ctx)
 {
     static const char sql[] =
-        "SELECT d.kms_uri, d.cert_xml, d.added FROM domains d WHERE EXISTS (SELECT 1 FROM grants g"
+        "SELECT d.kms_uri, d.cert_xml, d.added, d.revoked FROM domains d WHERE EXISTS (SELECT 1 FROM grants g"
         " WHERE g.holder = $1 AND g.kind = 'domain' AND (g.target = d.kms_uri OR g.target = '*'))"
         " ORDER BY d.kms_uri";
     struct domain_list_ctx x = {cb, ctx};

@@ -76,10 +76,17 @@ mcx_err kmsdb_grant_check(struct kms_store *s, const char *holder, const char *k
                           const char *target); /* MCX_OK or MCX_ERR_FORBIDDEN */
 
 /* ---- external domains ------------------------------------------------------------------------- */
-/* Adds or replaces; bumps the community's cache number. Audited. */
+/* Adds or replaces; bumps the community's cache number. Audited. MCX_ERR_REVOKED when the domain
+ * was revoked (a revoked domain stays revoked). */
 mcx_err kmsdb_domain_add(struct kms_store *s, const char *kms_uri, const char *cert_xml,
                          const char *actor);
-typedef int (*kmsdb_domain_cb)(void *ctx, const char *kms_uri, const char *cert_xml, int64_t added);
+/* Marks an external domain revoked and replaces its stored certificate by revoked_xml (the same
+ * certificate with Revoked=true, which the cert cache then serves); bumps the cache number.
+ * Audited. MCX_ERR_NOT_FOUND if unknown. */
+mcx_err kmsdb_domain_revoke(struct kms_store *s, const char *kms_uri, const char *revoked_xml,
+                            const char *actor);
+typedef int (*kmsdb_domain_cb)(void *ctx, const char *kms_uri, const char *cert_xml, int64_t added,
+                               int revoked);
 mcx_err kmsdb_domain_list(struct kms_store *s, kmsdb_domain_cb cb, void *ctx);
 /* The domains `user` is permitted to see (grants of kind "domain", or "*" for all). */
 mcx_err kmsdb_domain_list_for(struct kms_store *s, const char *user, kmsdb_domain_cb cb, void *ctx);

@@ -114,6 +114,6 @@ mcx_err kms_store_pg_open(const char *conninfo, struct kms_store **out, char *er
 
 /* Schema creation / migration (schema.c): run under a transaction at open. */
 mcx_err kms_schema_migrate(struct kms_store *s);
-#define KMS_SCHEMA_VERSION 1
+#define KMS_SCHEMA_VERSION 2
 
 #endif
