@@ -71,7 +71,7 @@ static void *worker(void *arg)
         if (u >= n_users)
             break;
         snprintf(user, sizeof user, "%s%u%s", o.prefix, o.start + u, o.suffix);
-        if (kms_auth_mint("ES256", idms_pem, idms_len, o.iss, o.aud, user, "mcptt_id", user,
+        if (kms_auth_mint("ES256", idms_pem, idms_len, NULL, o.iss, o.aud, user, "mcptt_id", user,
                           "3gpp:mc:ptt_key_management_service", (int64_t)time(NULL), 3600, &tokens[u]) != MCX_OK) {
             fprintf(stderr, "kms-bench: minting a token failed\n");
             exit(3);

@@ -203,13 +203,20 @@ suite() {
   grep -q '"action":"domain.report","subject":"kms.partner.org"' "$WORK/audit.show" || fail "external-domain report not recorded"
   grep -q '"action":"domain.revoke","subject":"kms.partner.org"' "$WORK/audit.show" || fail "domain revocation not audited"
   grep -q '"result":"refused"' "$WORK/audit.show" || fail "refusals not audited"
+  grep -q '"detail":"status=405 ' "$WORK/audit.show" || fail "405 refusal not audited"
   grep -q '"action":"keyprov"' "$WORK/audit.jsonl" || fail "JSON-lines audit file"
   grep -Eiq '"(ssk|rsk|pvt)"|UserSigningKeySSK|UserDecryptKey' "$WORK/audit.jsonl" && fail "key material in the audit log"
   echo "ok   audit chain verifies, holds reports and refusals, no key material"
   curl -sf "$ADMIN_URL/metrics" > "$WORK/metrics.txt" || fail "metrics endpoint"
   grep -q '^mcxkms_keysets_issued_total [1-9]' "$WORK/metrics.txt" || fail "metrics"
+  # key rotation: a second IdMS key, selected by the JWS kid, added by a SIGHUP reload
+  printf '[auth]\npublic_key.idms-2026 = %s\n' "$WORK/rogue.pub" >> "$WORK/kmsd.ini"
   kill -HUP "$KMSD_PID"; sleep 0.5
   post "$A" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 200 "after SIGHUP reload"
+  local R=("$MCX" idms issue-token --key "$WORK/rogue.key" --iss "$ISS" --aud "$AUD" --id sip:alice@example.org --scope "$SCOPE")
+  post "$("${R[@]}" --kid idms-2026)" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 200 "token of the new IdMS key (kid idms-2026)"
+  post "$("${R[@]}" --kid idms-2027)" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 401 "token with an unknown kid"
+  post "$("${R[@]}")" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 401 "new key's token without kid (not the kid-less key)"
   kms_stop
   "$MCX" kms --db "$DB" check --kek-file "$WORK/kek" --validate > "$WORK/check.out" \
     || { cat "$WORK/check.out"; fail "mcxsec kms check"; }

@@ -3,7 +3,8 @@
  * accepted and yields the MC service ID; every refusal case is refused: alg none, HS256 signed with
  * the public key as HMAC secret (algorithm confusion), a flipped signature bit, another key,
  * wrong issuer, wrong audience, expired, not yet valid, missing identity claim, missing scope,
- * garbage; and the rate limiter's per-client and global buckets.
+ * garbage; key selection by the JWS kid (right kid, wrong kid, unknown kid, no kid); and the rate
+ * limiter's per-address, per-identity and global buckets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +23,7 @@
 #include "auth.h"
 #include "ratelimit.h"
 
-static char priv_pem[4096], pub_pem[4096], other_priv[4096];
+static char priv_pem[4096], pub_pem[4096], other_priv[4096], other_pub[4096];
 
 static void pem_pair(char *priv, char *pub)
 {
@@ -52,18 +53,24 @@ static void cfg_init(struct kms_auth_cfg *c)
     snprintf(c->id_claim, sizeof c->id_claim, "mcptt_id");
     snprintf(c->alg, sizeof c->alg, "ES256");
     c->max_skew = 30;
-    c->key = (unsigned char *)strdup(pub_pem);
-    c->key_len = strlen(pub_pem);
+    char err[160];
+    assert_int_equal(kms_auth_add_key(c, NULL, pub_pem, strlen(pub_pem), err, sizeof err), MCX_OK);
+}
+
+static char *mint_kid(const char *priv, const char *kid, const char *iss, const char *aud,
+                      const char *id, const char *scope, int64_t now, int64_t life)
+{
+    char *t = NULL;
+    assert_int_equal(kms_auth_mint("ES256", (const unsigned char *)priv, strlen(priv), kid, iss, aud,
+                                   "sub1", "mcptt_id", id, scope, now, life, &t),
+                     MCX_OK);
+    return t;
 }
 
 static char *mint(const char *priv, const char *iss, const char *aud, const char *id, const char *scope,
                   int64_t now, int64_t life)
 {
-    char *t = NULL;
-    assert_int_equal(kms_auth_mint("ES256", (const unsigned char *)priv, strlen(priv), iss, aud, "sub1",
-                                   "mcptt_id", id, scope, now, life, &t),
-                     MCX_OK);
-    return t;
+    return mint_kid(priv, NULL, iss, aud, id, scope, now, life);
 }
 
 static mcx_err check(const struct kms_auth_cfg *c, const char *tok, int64_t now, char *id)
@@ -158,6 +165,70 @@ static void test_alg_confusion(void **state)
     kms_auth_cfg_free(&c);
 }
 
+/* Key rotation: the JWS kid header selects one of several configured IdMS keys. */
+static void test_key_ids(void **state)
+{
+    (void)state;
+    struct kms_auth_cfg c;
+    char id[KMS_ID_MAX], err[160];
+    int64_t now = (int64_t)time(NULL);
+    const char *A = "sip:alice@example.org";
+    cfg_init(&c); /* pub_pem without kid */
+    assert_int_equal(kms_auth_add_key(&c, "2025-old", pub_pem, strlen(pub_pem), err, sizeof err), MCX_OK);
+    assert_int_equal(kms_auth_add_key(&c, "2026-new", other_pub, strlen(other_pub), err, sizeof err),
+                     MCX_OK);
+    assert_int_equal(c.nkeys, 3);
+    /* the right kid, for each key */
+    char *t = mint_kid(other_priv, "2026-new", c.issuer, c.audience, A, c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_OK);
+    assert_string_equal(id, A);
+    free(t);
+    t = mint_kid(priv_pem, "2025-old", c.issuer, c.audience, A, c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_OK);
+    free(t);
+    /* a kid naming another configured key than the one that signed: signature refused */
+    t = mint_kid(priv_pem, "2026-new", c.issuer, c.audience, A, c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    /* an unknown kid is refused, even though a key without kid would verify it */
+    t = mint_kid(priv_pem, "2024-gone", c.issuer, c.audience, A, c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    /* a token without kid: the key configured without one */
+    t = mint(priv_pem, c.issuer, c.audience, A, c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_OK);
+    free(t);
+    t = mint(other_priv, c.issuer, c.audience, A, c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH); /* not tried against 2026-new */
+    free(t);
+    kms_auth_cfg_free(&c);
+    /* only keys with kid: a token without kid is refused */
+    cfg_init(&c);
+    kms_auth_cfg_free(&c);
+    assert_int_equal(kms_auth_add_key(&c, "2026-new", other_pub, strlen(other_pub), err, sizeof err),
+                     MCX_OK);
+    t = mint(other_priv, c.issuer, c.audience, A, c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
+    free(t);
+    /* replacing a key of the same kid; bad kids and a full table refused */
+    assert_int_equal(kms_auth_add_key(&c, "2026-new", pub_pem, strlen(pub_pem), err, sizeof err), MCX_OK);
+    assert_int_equal(c.nkeys, 1);
+    t = mint_kid(priv_pem, "2026-new", c.issuer, c.audience, A, c.scope, now, 600);
+    assert_int_equal(check(&c, t, now, id), MCX_OK);
+    free(t);
+    assert_int_equal(kms_auth_add_key(&c, "has space", pub_pem, strlen(pub_pem), err, sizeof err),
+                     MCX_ERR_DECODE);
+    assert_int_equal(kms_auth_add_key(&c, "k", "not a key", 9, err, sizeof err), MCX_ERR_DECODE);
+    for (int i = 1; i < KMS_AUTH_MAX_KEYS; i++) {
+        char kid[16];
+        snprintf(kid, sizeof kid, "k%d", i);
+        assert_int_equal(kms_auth_add_key(&c, kid, pub_pem, strlen(pub_pem), err, sizeof err), MCX_OK);
+    }
+    assert_int_equal(kms_auth_add_key(&c, "one-more", pub_pem, strlen(pub_pem), err, sizeof err),
+                     MCX_ERR_LIMIT);
+    kms_auth_cfg_free(&c);
+}
+
 static void test_token_cache(void **state)
 {
     (void)state;
@@ -223,7 +294,7 @@ static int setup(void **state)
 {
     (void)state;
     pem_pair(priv_pem, pub_pem);
-    pem_pair(other_priv, NULL);
+    pem_pair(other_priv, other_pub);
     return 0;
 }
 
@@ -232,6 +303,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_and_claims),
         cmocka_unit_test(test_alg_confusion),
+        cmocka_unit_test(test_key_ids),
         cmocka_unit_test(test_token_cache),
         cmocka_unit_test(test_ratelimit),
     };

@@ -108,8 +108,17 @@ static int handler(void *user, const char *section, const char *name, const char
         r = (strcmp(value, "ES256") == 0 || strcmp(value, "RS256") == 0)
                 ? set_str(c->auth.alg, sizeof c->auth.alg, value)
                 : -1;
-    } else if (IS("auth", "public_key"))
-        r = set_str(c->idms_public_key, sizeof c->idms_public_key, value);
+    } else if (strcmp(section, "auth") == 0 &&
+               (strcmp(name, "public_key") == 0 || strncmp(name, "public_key.", 11) == 0)) {
+        /* public_key = FILE: tokens without kid; public_key.<kid> = FILE: tokens with that kid */
+        char why[400];
+        if (kms_auth_load_key(&c->auth, name[10] == '.' ? name + 11 : NULL, value, why,
+                              sizeof why) != MCX_OK) {
+            snprintf(x->err, x->errlen, "[auth] %s: %s", name, why);
+            x->failed = 1;
+            return 0;
+        }
+    }
     else if (IS("auth", "max_skew")) {
         r = set_uint(&u, value, 0, 300);
         c->auth.max_skew = u;
@@ -190,7 +199,7 @@ static void defaults(struct kmsd_config *c)
     c->audit_window_ms = 250;
 }
 
-int kmsd_config_load(const char *path, struct kmsd_config *c, char *err, size_t errlen)
+static int load(const char *path, struct kmsd_config *c, char *err, size_t errlen)
 {
     struct load_ctx x = {c, err, errlen, 0};
     defaults(c);
@@ -218,8 +227,8 @@ int kmsd_config_load(const char *path, struct kmsd_config *c, char *err, size_t 
                  "[secrets]: set exactly one of kek_file, passphrase_file, passphrase_env");
         return -1;
     }
-    if (!c->auth.issuer[0] || !c->auth.audience[0] || !c->idms_public_key[0]) {
-        snprintf(err, errlen, "[auth] issuer, audience and public_key are required");
+    if (!c->auth.issuer[0] || !c->auth.audience[0] || c->auth.nkeys == 0) {
+        snprintf(err, errlen, "[auth] issuer, audience and public_key (or public_key.<kid>) are required");
         return -1;
     }
     if (strncmp(c->admin_listen, "127.", 4) != 0 && strncmp(c->admin_listen, "[::1]", 5) != 0 &&
@@ -227,9 +236,15 @@ int kmsd_config_load(const char *path, struct kmsd_config *c, char *err, size_t 
         snprintf(err, errlen, "[admin] listen must be a loopback address (or off)");
         return -1;
     }
-    if (kms_auth_load_key(&c->auth, c->idms_public_key, err, errlen) != MCX_OK)
-        return -1;
     return 0;
+}
+
+int kmsd_config_load(const char *path, struct kmsd_config *c, char *err, size_t errlen)
+{
+    int r = load(path, c, err, errlen);
+    if (r != 0)
+        kms_auth_cfg_free(&c->auth); /* keys loaded before the error */
+    return r;
 }
 
 void kmsd_config_free(struct kmsd_config *c)

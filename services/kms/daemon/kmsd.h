@@ -28,8 +28,7 @@ struct kmsd_config {
     /* [secrets] */
     char kek_file[512], passphrase_file[512], passphrase_env[64];
     int require_mlock; /* refuse to start when the master secrets cannot be locked in memory */
-    /* [auth] */
-    char idms_public_key[512];
+    /* [auth] (public_key / public_key.<kid>: loaded into auth.keys) */
     struct kms_auth_cfg auth;
     /* [limits] */
     struct kms_rl_limits limits;
