@@ -229,6 +229,47 @@ static void run_domains(struct kms_store *s)
     assert_int_equal(kmsdb_domain_add(s, "kms.p.org", "<cert/>", "t"), MCX_ERR_REVOKED);
 }
 
+/* A store of several connections used by several threads: every write lands, the audit chain
+ * stays linear, reads see committed data. */
+#define POOL_THREADS 4
+#define POOL_WRITES 40
+
+static void *pool_worker(void *arg)
+{
+    struct kms_store *s = arg;
+    char uri[64];
+    struct kms_user u;
+    for (int i = 0; i < POOL_WRITES; i++) {
+        snprintf(uri, sizeof uri, "sip:p%p-%d@example.org", (void *)&uri, i);
+        if (kmsdb_user_add(s, uri, KMS_USER, "pool") != MCX_OK || kmsdb_user_get(s, uri, &u) != MCX_OK ||
+            kms_audit(s, "pool", "report", uri, "", "ok") != MCX_OK)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static void run_pool(const char *url)
+{
+    struct kms_store *s = NULL;
+    char err[256] = "";
+    pthread_t th[POOL_THREADS];
+    uint64_t n = 0, before = 0;
+    int64_t bad = 0;
+    assert_int_equal(kms_store_open_pool(url, 3, &s, err, sizeof err), MCX_OK);
+    assert_int_equal(kms_audit_verify(s, &before, &bad, NULL), MCX_OK);
+    for (int i = 0; i < POOL_THREADS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, pool_worker, s), 0);
+    for (int i = 0; i < POOL_THREADS; i++) {
+        void *r = NULL;
+        pthread_join(th[i], &r);
+        assert_null(r);
+    }
+    assert_int_equal(kms_audit_verify(s, &n, &bad, NULL), MCX_OK);
+    assert_int_equal(n - before, 2 * POOL_THREADS * POOL_WRITES); /* user.add + report each */
+    assert_int_equal(kms_store_open_pool(url, 0, &s, err, sizeof err) == MCX_ERR_ARG, 1);
+    kms_store_close(s);
+}
+
 /* An edited, a deleted and a truncated audit record are each detected, on a fresh store each. */
 static void run_tampering(const char *edit_name, const char *del_name, const char *trunc_name)
 {
@@ -257,6 +298,9 @@ static void test_model_sqlite(void **state)
     assert_string_equal(report, "sqlite PRAGMA integrity_check: ok");
     run_domains(s);
     kms_store_close(s);
+    char url[512];
+    snprintf(url, sizeof url, "sqlite:%s/integrity.db", dbdir);
+    run_pool(url);
     /* a schema-1 database (no domains.revoked) is migrated when opened */
     s = open_fresh("v1");
     assert_int_equal(s->ops->script(s, "ALTER TABLE domains DROP COLUMN revoked;"
@@ -328,6 +372,7 @@ static void test_model_pg(void **state)
     run_tampering("pg", "pg", "pg");
     for (int round = 0; round < 3; round++)
         run_concurrent_migration();
+    run_pool(pg);
     s = open_fresh("pg");
     run_auditq(s);
     run_jsonl(s);

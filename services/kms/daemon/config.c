@@ -88,6 +88,8 @@ static int handler(void *user, const char *section, const char *name, const char
         r = set_str(c->admin_listen, sizeof c->admin_listen, value);
     else if (IS("database", "url"))
         r = set_str(c->db_url, sizeof c->db_url, value);
+    else if (IS("database", "connections"))
+        r = set_uint(&c->db_connections, value, 0, KMS_STORE_MAX_CONNECTIONS);
     else if (IS("secrets", "kek_file"))
         r = set_str(c->kek_file, sizeof c->kek_file, value);
     else if (IS("secrets", "passphrase_file"))

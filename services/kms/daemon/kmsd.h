@@ -25,6 +25,7 @@ struct kmsd_config {
     char admin_listen[128];
     /* [database] */
     char db_url[512];
+    unsigned db_connections; /* 0 = one per worker thread, plus one */
     /* [secrets] */
     char kek_file[512], passphrase_file[512], passphrase_env[64];
     int require_mlock; /* refuse to start when the master secrets cannot be locked in memory */

@@ -123,7 +123,13 @@ int main(int argc, char **argv)
         return 2;
     }
     pthread_rwlock_init(&d.cfg_lock, NULL);
-    if (kms_store_open(d.cfg.db_url, &d.store, err, sizeof err) != MCX_OK) {
+    /* One database connection per worker thread (and one for the audit writer), so requests do
+     * not queue behind each other's round trips to PostgreSQL or reads on SQLite. */
+    unsigned conns = d.cfg.db_connections;
+    if (conns == 0)
+        conns = d.cfg.threads + 1 > KMS_STORE_MAX_CONNECTIONS ? KMS_STORE_MAX_CONNECTIONS
+                                                              : d.cfg.threads + 1;
+    if (kms_store_open_pool(d.cfg.db_url, conns, &d.store, err, sizeof err) != MCX_OK) {
         fprintf(stderr, "mcxsec-kmsd: database: %s\n", err);
         return 1;
     }

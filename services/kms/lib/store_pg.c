@@ -7,7 +7,6 @@
 #include "store.h"
 
 #include <libpq-fe.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,6 @@
 struct pg_store {
     struct kms_store base;
     PGconn *conn;
-    pthread_mutex_t mu;
 };
 
 static void set_err(struct pg_store *q, const char *what, const PGresult *res)
@@ -231,26 +229,16 @@ static mcx_err pg_integrity(struct kms_store *s, char *report, size_t cap)
     return MCX_OK;
 }
 
-static void pg_lock(struct kms_store *s)
-{
-    pthread_mutex_lock(&((struct pg_store *)s)->mu);
-}
-static void pg_unlock(struct kms_store *s)
-{
-    pthread_mutex_unlock(&((struct pg_store *)s)->mu);
-}
-
 static void pg_close(struct kms_store *s)
 {
     struct pg_store *q = (struct pg_store *)s;
     PQfinish(q->conn);
-    pthread_mutex_destroy(&q->mu);
     free(q);
 }
 
 static const struct kms_store_ops pg_ops = {
-    "postgresql", pg_exec, pg_begin, pg_commit, pg_rollback, pg_integrity, pg_script, pg_lock,
-    pg_unlock, pg_close, "BYTEA",
+    "postgresql", pg_exec, pg_begin, pg_commit, pg_rollback, pg_integrity, pg_script, pg_close,
+    "BYTEA",      0,
 };
 
 mcx_err kms_store_pg_open(const char *conninfo, struct kms_store **out, char *errbuf, size_t errlen)
@@ -259,7 +247,6 @@ mcx_err kms_store_pg_open(const char *conninfo, struct kms_store **out, char *er
     if (q == NULL)
         return MCX_ERR_NOMEM;
     q->base.ops = &pg_ops;
-    pthread_mutex_init(&q->mu, NULL);
     q->conn = PQconnectdb(conninfo);
     if (PQstatus(q->conn) != CONNECTION_OK) {
         snprintf(errbuf, errlen, "postgresql: %s", PQerrorMessage(q->conn));
