@@ -238,18 +238,16 @@ suite() {
   # tampering with the audit log is detected: a deleted record, a truncated tail, an edit
   local last; last=$(sql "SELECT max(seq) FROM audit")
   sql "CREATE TABLE audit_saved AS SELECT * FROM audit"
-  sql "DELETE FROM audit WHERE seq = 5"
-  "${K[@]}" audit verify >/dev/null 2>"$WORK/verify.err" && fail "a deleted audit record was not detected"
-  grep -q 'BROKEN at record 6' "$WORK/verify.err" || { cat "$WORK/verify.err"; fail "deleted record: wrong position"; }
-  sql "INSERT INTO audit SELECT * FROM audit_saved WHERE seq = 5"
-  "${K[@]}" audit verify >/dev/null || fail "restored audit chain does not verify"
-  echo "ok   deleted audit record detected (and the restored chain verifies)"
-  sql "DELETE FROM audit WHERE seq = $last"
-  "${K[@]}" audit verify >/dev/null 2>"$WORK/verify.err" && fail "a truncated audit tail was not detected"
-  grep -q "BROKEN at record $last" "$WORK/verify.err" || { cat "$WORK/verify.err"; fail "truncated tail: wrong position"; }
-  sql "INSERT INTO audit SELECT * FROM audit_saved WHERE seq = $last"
-  "${K[@]}" audit verify >/dev/null || fail "restored audit chain does not verify"
-  echo "ok   truncated audit tail detected"
+  cut_record() { # seq, the record audit verify must name, what
+    sql "DELETE FROM audit WHERE seq = $1"
+    "${K[@]}" audit verify >/dev/null 2>"$WORK/verify.err" && fail "$3 was not detected"
+    grep -q "BROKEN at record $2" "$WORK/verify.err" || { cat "$WORK/verify.err"; fail "$3: wrong position"; }
+    sql "INSERT INTO audit SELECT * FROM audit_saved WHERE seq = $1"
+    "${K[@]}" audit verify >/dev/null || fail "restored audit chain does not verify"
+    echo "ok   $3 detected (and the restored chain verifies)"
+  }
+  cut_record 5 6 "a deleted audit record"
+  cut_record "$last" "$last" "a truncated audit tail"
   sql "UPDATE audit SET subject='sip:mallory@example.org' WHERE seq=3"
   "${K[@]}" audit verify >/dev/null 2>&1 && fail "an edited audit record was not detected"
   echo "ok   edited audit record detected"

@@ -16,11 +16,11 @@
 
 #include <cmocka.h>
 
+#include "helpers/tmpdir.h"
 #include "issuer.h"
 #include "kmsdb.h"
 #include "secrets.h"
 
-static char dbdir[] = "/tmp/mcx_kms_issuer_XXXXXX";
 static const struct kms_kek_source kek = {NULL, "issuer unit test passphrase"};
 
 struct fixture {
@@ -45,7 +45,7 @@ static void setup_fixture(struct fixture *f)
     char url[300], err[256] = "";
     uint8_t master[KMS_MASTER_BYTES];
     memset(f, 0, sizeof *f);
-    snprintf(url, sizeof url, "sqlite:%s/issuer.db", dbdir);
+    snprintf(url, sizeof url, "sqlite:%s/issuer.db", mcxt_tmpdir);
     assert_int_equal(kms_store_open(url, &f->s, err, sizeof err), MCX_OK);
     snprintf(f->comm.kms_uri, sizeof f->comm.kms_uri, "kms.example.org");
     snprintf(f->comm.issuer, sizeof f->comm.issuer, "unit test");
@@ -146,24 +146,10 @@ static void test_stored_sets_are_checked(void **state)
     kms_store_close(f.s);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dbdir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stored_sets_are_checked),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, mcxt_tmpdir_setup, mcxt_tmpdir_teardown);
 }

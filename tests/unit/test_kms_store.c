@@ -19,11 +19,11 @@
 
 #include <cmocka.h>
 
+#include "helpers/tmpdir.h"
 #include "auditq.h"
 #include "kmsdb.h"
 #include "secrets.h"
 
-static char dbdir[] = "/tmp/mcx_kms_store_XXXXXX";
 
 static struct kms_store *open_fresh(const char *name)
 {
@@ -38,7 +38,7 @@ static struct kms_store *open_fresh(const char *name)
         assert_int_equal(kms_store_open(pg, &s, err, sizeof err), MCX_OK);
         return s;
     }
-    snprintf(url, sizeof url, "sqlite:%s/%s.db", dbdir, name);
+    snprintf(url, sizeof url, "sqlite:%s/%s.db", mcxt_tmpdir, name);
     mcx_err rc = kms_store_open(url, &s, err, sizeof err);
     if (rc != MCX_OK)
         fprintf(stderr, "%s\n", err);
@@ -299,7 +299,7 @@ static void test_model_sqlite(void **state)
     run_domains(s);
     kms_store_close(s);
     char url[512];
-    snprintf(url, sizeof url, "sqlite:%s/integrity.db", dbdir);
+    snprintf(url, sizeof url, "sqlite:%s/integrity.db", mcxt_tmpdir);
     run_pool(url);
     /* a schema-1 database (no domains.revoked) is migrated when opened */
     s = open_fresh("v1");
@@ -398,7 +398,7 @@ static void test_seal(void **state)
     blob[len - 1] ^= 1;
     assert_int_equal(kms_master_open(&pw, "kms.example.org", blob, len, back, err, sizeof err), MCX_ERR_VERIFY);
     /* KEK file: must be 0600 */
-    snprintf(kekpath, sizeof kekpath, "%s/kek", dbdir);
+    snprintf(kekpath, sizeof kekpath, "%s/kek", mcxt_tmpdir);
     FILE *f = fopen(kekpath, "w");
     assert_non_null(f);
     fprintf(f, "%s\n", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
@@ -426,20 +426,6 @@ static void test_seal(void **state)
     assert_int_equal(kms_keyset_open(key, "sip:a@x", 6, sealed, ssk2, rsk2), MCX_ERR_VERIFY);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dbdir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,5 +434,5 @@ int main(void)
         cmocka_unit_test(test_auditq_sqlite),
         cmocka_unit_test(test_seal),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, mcxt_tmpdir_setup, mcxt_tmpdir_teardown);
 }

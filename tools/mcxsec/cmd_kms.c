@@ -158,6 +158,29 @@ static int db_fail(struct kms_store *s, const char *what, mcx_err rc)
     return cli_fail(CMD, what, rc);
 }
 
+/* The community's master secrets, unsealed with the KEK the options name, in a protected process. */
+static int open_issuer(const struct cli_args *a, struct kms_store *s, const char *what,
+                       struct kms_issuer **iss)
+{
+    struct kms_kek_source src;
+    char *pass = NULL, err[256] = "";
+    int rc;
+    if ((rc = protect_process()) != CLI_OK)
+        return rc;
+    if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
+        return rc;
+    mcx_err e = kms_issuer_open(s, &src, 0, iss, err, sizeof err);
+    drop_pass(pass);
+    if (e != MCX_OK) {
+        fprintf(stderr, "mcxsec kms: %s\n", err);
+        return cli_fail(CMD, what, e);
+    }
+    if (kms_issuer_mlock_errno(*iss) != 0)
+        fprintf(stderr, "mcxsec kms: warning: cannot lock the master secrets in memory (%s)\n",
+                strerror(kms_issuer_mlock_errno(*iss)));
+    return CLI_OK;
+}
+
 /* ---- init -------------------------------------------------------------------------------------- */
 
 static int do_init(const struct cli_args *a, struct kms_store *s)
@@ -648,9 +671,7 @@ static void *issue_worker(void *arg)
 static int do_issue_all(const struct cli_args *a, struct kms_store *s)
 {
     const char *which = cli_require(a, CMD, "period");
-    struct kms_kek_source src;
     struct kms_issuer *iss = NULL;
-    char *pass = NULL, err[256] = "";
     uint64_t threads = (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
     int rc;
     if (which == NULL)
@@ -660,19 +681,9 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
         fprintf(stderr, "mcxsec kms: --threads must be 1..256\n");
         return CLI_USAGE;
     }
-    if ((rc = protect_process()) != CLI_OK)
+    if ((rc = open_issuer(a, s, "issue-all", &iss)) != CLI_OK)
         return rc;
-    if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
-        return rc;
-    mcx_err e = kms_issuer_open(s, &src, 0, &iss, err, sizeof err);
-    drop_pass(pass);
-    if (e != MCX_OK) {
-        fprintf(stderr, "mcxsec kms: %s\n", err);
-        return cli_fail(CMD, "issue-all", e);
-    }
-    if (kms_issuer_mlock_errno(iss) != 0)
-        fprintf(stderr, "mcxsec kms: warning: cannot lock the master secrets in memory (%s)\n",
-                strerror(kms_issuer_mlock_errno(iss)));
+    mcx_err e;
     uint64_t period_no = 0;
     if (strcmp(which, "current") == 0 || strcmp(which, "next") == 0) {
         if ((e = kms_period_at(kms_issuer_community(iss), kms_now(), &period_no)) != MCX_OK) {
@@ -761,22 +772,12 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
 
 static int do_check(const struct cli_args *a, struct kms_store *s)
 {
-    struct kms_kek_source src;
     struct kms_issuer *iss = NULL;
     struct kms_check_report r;
-    char *pass = NULL, err[256] = "";
     int rc;
-    if ((rc = protect_process()) != CLI_OK)
+    if ((rc = open_issuer(a, s, "check", &iss)) != CLI_OK)
         return rc;
-    if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
-        return rc;
-    mcx_err e = kms_issuer_open(s, &src, 0, &iss, err, sizeof err);
-    drop_pass(pass);
-    if (e != MCX_OK) {
-        fprintf(stderr, "mcxsec kms: %s\n", err);
-        return cli_fail(CMD, "check", e);
-    }
-    e = kms_check(iss, s, cli_flag(a, "validate"), &r);
+    mcx_err e = kms_check(iss, s, cli_flag(a, "validate"), &r);
     kms_issuer_free(iss);
     if (e != MCX_OK && e != MCX_ERR_VERIFY) {
         if (!r.db_ok && r.db[0])

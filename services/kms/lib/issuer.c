@@ -281,6 +281,12 @@ static void fill_keyset(const struct kms_issuer *iss, const char *uri, uint64_t 
     k->valid_to = k->valid_from + (int64_t)c->period - 1;
 }
 
+static void wipe_keys(struct mcx_kms_keyset *k)
+{
+    mcx_wipe(k->ssk, sizeof k->ssk);
+    mcx_wipe(k->rsk, sizeof k->rsk);
+}
+
 /* RFC 6507 §5.1.2 and RFC 6508 §6.1.2 for ID = the UID of the period. */
 static mcx_err self_check(const struct kms_issuer *iss, const struct mcx_kms_keyset *k)
 {
@@ -327,10 +333,8 @@ mcx_err kms_issue_generate(struct kms_issuer *iss, const char *uri, uint64_t per
         memcpy(st->pvt, out->pvt, sizeof st->pvt);
         rc = kms_keyset_seal(iss->storage_key, uri, period_no, out->ssk, out->rsk, st->sealed);
     }
-    if (rc != MCX_OK) {
-        mcx_wipe(out->ssk, sizeof out->ssk);
-        mcx_wipe(out->rsk, sizeof out->rsk);
-    }
+    if (rc != MCX_OK)
+        wipe_keys(out);
     return rc;
 #else
     (void)iss;
@@ -375,10 +379,8 @@ mcx_err kms_issue_open_stored(struct kms_issuer *iss, const char *uri,
         valid_put(iss->valid, h);
     }
 out:
-    if (rc != MCX_OK) {
-        mcx_wipe(out->ssk, sizeof out->ssk);
-        mcx_wipe(out->rsk, sizeof out->rsk);
-    }
+    if (rc != MCX_OK)
+        wipe_keys(out);
     return rc;
 #else
     (void)iss;
@@ -430,10 +432,8 @@ mcx_err kms_issue_audited(struct kms_issuer *iss, struct kms_store *s, const cha
     rc = kms_issue_open_stored(iss, uri, &st, out);
 out:
     mcx_wipe(&st, sizeof st);
-    if (rc != MCX_OK) {
-        mcx_wipe(out->ssk, sizeof out->ssk);
-        mcx_wipe(out->rsk, sizeof out->rsk);
-    }
+    if (rc != MCX_OK)
+        wipe_keys(out);
     return rc;
 }
 
