@@ -266,8 +266,9 @@ static void run_pool(const char *url)
     }
     assert_int_equal(kms_audit_verify(s, &n, &bad, NULL), MCX_OK);
     assert_int_equal(n - before, 2 * POOL_THREADS * POOL_WRITES); /* user.add + report each */
-    assert_int_equal(kms_store_open_pool(url, 0, &s, err, sizeof err) == MCX_ERR_ARG, 1);
     kms_store_close(s);
+    assert_int_equal(kms_store_open_pool(url, 0, &s, err, sizeof err), MCX_ERR_ARG);
+    assert_null(s);
 }
 
 /* An edited, a deleted and a truncated audit record are each detected, on a fresh store each. */
