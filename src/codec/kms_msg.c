@@ -9,6 +9,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,20 @@
 
 static const xmlChar *NS = (const xmlChar *)MCX_KMSMSG_NS;
 
+/* libxml2 initialises itself lazily on first use, which is not thread-safe: a KMS answers (and a
+ * load generator sends) envelopes from many threads at once. Initialise it once, first. */
+static pthread_once_t msg_once = PTHREAD_ONCE_INIT;
+
+static void msg_init_once(void)
+{
+    xmlInitParser();
+}
+
+static int msg_init(void)
+{
+    return pthread_once(&msg_once, msg_init_once) == 0;
+}
+
 /* ---- parsing helpers ------------------------------------------------------------------------- */
 
 static mcx_err parse_doc(const char *xml, size_t len, size_t max, xmlDocPtr *out)
@@ -28,6 +43,8 @@ static mcx_err parse_doc(const char *xml, size_t len, size_t max, xmlDocPtr *out
         return MCX_ERR_ARG;
     if (len > max)
         return MCX_ERR_LIMIT;
+    if (!msg_init())
+        return MCX_ERR_INTERNAL;
     xmlDocPtr doc = xmlReadMemory(xml, (int)len, NULL, NULL, PARSE_OPTS);
     if (doc == NULL)
         return MCX_ERR_XML;
@@ -286,6 +303,8 @@ mcx_err mcx_kmsmsg_write_request(const struct mcx_kms_request *r, char **xml, si
     if (r == NULL || xml == NULL || len == NULL || r->user_uri[0] == '\0' || r->kms_uri[0] == '\0' ||
         r->client_req_url[0] == '\0' || mcx_time_format(r->time, t) != MCX_OK)
         return MCX_ERR_ARG;
+    if (!msg_init())
+        return MCX_ERR_INTERNAL;
     xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
     xmlNode *root = xmlNewNode(NULL, (const xmlChar *)"KmsRequest");
     xmlNsPtr ns = xmlNewNs(root, NS, NULL);
@@ -350,6 +369,8 @@ mcx_err mcx_kmsmsg_write_response(const struct mcx_kms_response *h, enum mcx_kms
         mcx_time_format(h->time, t) != MCX_OK)
         return MCX_ERR_ARG;
     const char *child = kind == MCX_KMS_MSG_KEYPROV ? "KmsKeySet" : "KmsCertificate";
+    if (!msg_init())
+        return MCX_ERR_INTERNAL;
     xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
     xmlNode *root = response_root(doc, h, t, &ns);
     xmlNode *m = xmlNewChild(root, ns, (const xmlChar *)"KmsMessage", NULL);
@@ -389,6 +410,8 @@ mcx_err mcx_kmsmsg_write_error(const struct mcx_kms_response *h, int64_t code, c
     char num[32], t[MCX_TIME_STR_BYTES];
     if (h == NULL || xml == NULL || len == NULL || mcx_time_format(h->time, t) != MCX_OK)
         return MCX_ERR_ARG;
+    if (!msg_init())
+        return MCX_ERR_INTERNAL;
     xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
     xmlNode *root = response_root(doc, h, t, &ns);
     xmlNode *e = xmlNewChild(root, ns, (const xmlChar *)"KmsError", NULL);

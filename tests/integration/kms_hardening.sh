@@ -126,15 +126,7 @@ caps() {
   kms_stop
 }
 
-hygiene() {
-  WORK=$ROOT/sqlite
-  echo "=== master secrets: mlock, non-dumpable processes ==="
-  local nolock=(prlimit --memlock=0:0) asuser=()
-  if [[ $(id -u) == 0 ]]; then # root may lock regardless of the limit: drop CAP_IPC_LOCK too
-    nolock+=(setpriv --bounding-set=-ipc_lock)
-    asuser=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-  fi
-  kms_write_ini
+mlock_checks() {
   "$KMSD" -c "$WORK/kmsd.ini" --check >/dev/null 2>"$WORK/check.err" || { cat "$WORK/check.err"; fail "--check"; }
   grep -q 'cannot lock' "$WORK/check.err" && fail "mlock failed with the default limits"
   "${nolock[@]}" "$KMSD" -c "$WORK/kmsd.ini" --check >/dev/null 2>"$WORK/check.err" \
@@ -148,6 +140,23 @@ hygiene() {
   "$KMSD" -c "$WORK/kmsd.ini" --check >/dev/null 2>&1 || fail "require_mlock = yes with a usable limit"
   echo "ok   require_mlock = yes refuses to start when the secrets cannot be locked"
   kms_write_ini
+}
+
+hygiene() {
+  WORK=$ROOT/sqlite
+  echo "=== master secrets: mlock, non-dumpable processes ==="
+  local nolock=(prlimit --memlock=0:0) asuser=()
+  if [[ $(id -u) == 0 ]]; then # root may lock regardless of the limit: drop CAP_IPC_LOCK too
+    nolock+=(setpriv --bounding-set=-ipc_lock)
+    asuser=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  fi
+  kms_write_ini
+  if [[ ${MCXSEC_SANITIZE:-} =~ ^(ON|1|TRUE|YES)$ ]]; then
+    # AddressSanitizer replaces mlock by a no-op that always succeeds: nothing to observe here
+    echo "note mlock checks not run under AddressSanitizer (its mlock always succeeds)"
+  else
+    mlock_checks
+  fi
 
   # mcxsec kms issue-all, blocked reading its passphrase from a FIFO, already holds the process
   # protections: the files in /proc/PID are root's when the process is not dumpable (proc(5)); no
