@@ -148,7 +148,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* ---- --mode ceiling ------------------------------------------------------------------------------ */
+/* ---- --mode ceiling ---------------------------------------------------------------------- */
 
 struct ceiling {
     uint8_t ksak[MCX_ECCSI_SCALAR_BYTES], kpak[MCX_ECCSI_POINT_BYTES];
@@ -236,7 +236,8 @@ static int ceiling_mode(double seconds, const char *db_url)
     char *priv = NULL, *pub = NULL;
     long plen = 0, qlen = 0;
     BIO *b1 = BIO_new(BIO_s_mem()), *b2 = BIO_new(BIO_s_mem());
-    if (k == NULL || b1 == NULL || b2 == NULL || PEM_write_bio_PrivateKey(b1, k, NULL, NULL, 0, NULL, NULL) != 1 ||
+    if (k == NULL || b1 == NULL || b2 == NULL ||
+        PEM_write_bio_PrivateKey(b1, k, NULL, NULL, 0, NULL, NULL) != 1 ||
         PEM_write_bio_PUBKEY(b2, k) != 1 || (plen = BIO_get_mem_data(b1, &priv)) <= 0 ||
         (qlen = BIO_get_mem_data(b2, &pub)) <= 0)
         return 3;
@@ -254,8 +255,8 @@ static int ceiling_mode(double seconds, const char *db_url)
     BIO_free(b1);
     BIO_free(b2);
     EVP_PKEY_free(k);
-    if (mcx_eccsi_kms_keygen(c.ksak, c.kpak) != MCX_OK || mcx_sakke_kms_keygen(c.z, c.Z) != MCX_OK ||
-        mcx_sakke_pub_new(&c.pub, c.Z) != MCX_OK ||
+    if (mcx_eccsi_kms_keygen(c.ksak, c.kpak) != MCX_OK ||
+        mcx_sakke_kms_keygen(c.z, c.Z) != MCX_OK || mcx_sakke_pub_new(&c.pub, c.Z) != MCX_OK ||
         mcx_eccsi_kms_issue(c.ksak, c.id0, sizeof c.id0, c.ssk0, c.pvt0) != MCX_OK ||
         mcx_sakke_kms_issue(c.z, c.id0, sizeof c.id0, c.rsk0) != MCX_OK)
         return 3;
@@ -263,7 +264,8 @@ static int ceiling_mode(double seconds, const char *db_url)
         fprintf(stderr, "kms-bench: %s\n", err);
         return 2;
     }
-    double ei = rate_of(&c, OP_ECCSI_ISSUE, seconds / 4), ev = rate_of(&c, OP_ECCSI_VALIDATE, seconds / 4);
+    double ei = rate_of(&c, OP_ECCSI_ISSUE, seconds / 4);
+    double ev = rate_of(&c, OP_ECCSI_VALIDATE, seconds / 4);
     double si = rate_of(&c, OP_SAKKE_ISSUE, seconds), sv = rate_of(&c, OP_SAKKE_VALIDATE, seconds);
     double tv = rate_of(&c, OP_TOKEN, seconds / 4), se = rate_of(&c, OP_SEAL, seconds / 4);
     double dbr = c.db != NULL ? rate_of(&c, OP_DB, seconds) : 0;

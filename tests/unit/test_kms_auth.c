@@ -61,14 +61,14 @@ static char *mint_kid(const char *priv, const char *kid, const char *iss, const 
                       const char *id, const char *scope, int64_t now, int64_t life)
 {
     char *t = NULL;
-    assert_int_equal(kms_auth_mint("ES256", (const unsigned char *)priv, strlen(priv), kid, iss, aud,
-                                   "sub1", "mcptt_id", id, scope, now, life, &t),
+    assert_int_equal(kms_auth_mint("ES256", (const unsigned char *)priv, strlen(priv), kid, iss,
+                                   aud, "sub1", "mcptt_id", id, scope, now, life, &t),
                      MCX_OK);
     return t;
 }
 
-static char *mint(const char *priv, const char *iss, const char *aud, const char *id, const char *scope,
-                  int64_t now, int64_t life)
+static char *mint(const char *priv, const char *iss, const char *aud, const char *id,
+                  const char *scope, int64_t now, int64_t life)
 {
     return mint_kid(priv, NULL, iss, aud, id, scope, now, life);
 }
@@ -98,7 +98,11 @@ static void test_valid_and_claims(void **state)
     /* the last signature character with non-zero unused bits: same octets, non-canonical */
     size_t n = strlen(t);
     char last = t[n - 1];
-    t[n - 1] = (char)(last == 'A' ? 'B' : last == 'Q' ? 'R' : last == 'g' ? 'h' : last == 'w' ? 'x' : last);
+    t[n - 1] = (char)(last == 'A'   ? 'B'
+                      : last == 'Q' ? 'R'
+                      : last == 'g' ? 'h'
+                      : last == 'w' ? 'x'
+                                    : last);
     if (t[n - 1] != last)
         assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
     t[n - 1] = last;
@@ -108,7 +112,8 @@ static void test_valid_and_claims(void **state)
     assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
     free(t);
     /* wrong issuer / audience / signer / scope / identity */
-    t = mint(priv_pem, "https://evil.example.org", c.audience, "sip:alice@example.org", SC, now, 600);
+    t = mint(priv_pem, "https://evil.example.org", c.audience, "sip:alice@example.org", SC, now,
+             600);
     assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
     free(t);
     t = mint(priv_pem, c.issuer, "other-kms", "sip:alice@example.org", SC, now, 600);
@@ -145,7 +150,8 @@ static void test_alg_confusion(void **state)
     jwt_add_grant(j, "mcptt_id", "sip:mallory@example.org");
     jwt_add_grant(j, "scope", c.scope);
     jwt_add_grant_int(j, "exp", (long)(now + 600));
-    assert_int_equal(jwt_set_alg(j, JWT_ALG_HS256, (const unsigned char *)pub_pem, (int)strlen(pub_pem)), 0);
+    assert_int_equal(
+        jwt_set_alg(j, JWT_ALG_HS256, (const unsigned char *)pub_pem, (int)strlen(pub_pem)), 0);
     char *t = jwt_encode_str(j);
     assert_non_null(t);
     assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
@@ -174,9 +180,10 @@ static void test_key_ids(void **state)
     int64_t now = (int64_t)time(NULL);
     const char *A = "sip:alice@example.org";
     cfg_init(&c); /* pub_pem without kid */
-    assert_int_equal(kms_auth_add_key(&c, "2025-old", pub_pem, strlen(pub_pem), err, sizeof err), MCX_OK);
-    assert_int_equal(kms_auth_add_key(&c, "2026-new", other_pub, strlen(other_pub), err, sizeof err),
+    assert_int_equal(kms_auth_add_key(&c, "2025-old", pub_pem, strlen(pub_pem), err, sizeof err),
                      MCX_OK);
+    assert_int_equal(
+        kms_auth_add_key(&c, "2026-new", other_pub, strlen(other_pub), err, sizeof err), MCX_OK);
     assert_int_equal(c.nkeys, 3);
     /* the right kid, for each key */
     char *t = mint_kid(other_priv, "2026-new", c.issuer, c.audience, A, c.scope, now, 600);
@@ -205,13 +212,14 @@ static void test_key_ids(void **state)
     /* only keys with kid: a token without kid is refused */
     cfg_init(&c);
     kms_auth_cfg_free(&c);
-    assert_int_equal(kms_auth_add_key(&c, "2026-new", other_pub, strlen(other_pub), err, sizeof err),
-                     MCX_OK);
+    assert_int_equal(
+        kms_auth_add_key(&c, "2026-new", other_pub, strlen(other_pub), err, sizeof err), MCX_OK);
     t = mint(other_priv, c.issuer, c.audience, A, c.scope, now, 600);
     assert_int_equal(check(&c, t, now, id), MCX_ERR_AUTH);
     free(t);
     /* replacing a key of the same kid; bad kids and a full table refused */
-    assert_int_equal(kms_auth_add_key(&c, "2026-new", pub_pem, strlen(pub_pem), err, sizeof err), MCX_OK);
+    assert_int_equal(kms_auth_add_key(&c, "2026-new", pub_pem, strlen(pub_pem), err, sizeof err),
+                     MCX_OK);
     assert_int_equal(c.nkeys, 1);
     t = mint_kid(priv_pem, "2026-new", c.issuer, c.audience, A, c.scope, now, 600);
     assert_int_equal(check(&c, t, now, id), MCX_OK);
@@ -222,7 +230,8 @@ static void test_key_ids(void **state)
     for (int i = 1; i < KMS_AUTH_MAX_KEYS; i++) {
         char kid[16];
         snprintf(kid, sizeof kid, "k%d", i);
-        assert_int_equal(kms_auth_add_key(&c, kid, pub_pem, strlen(pub_pem), err, sizeof err), MCX_OK);
+        assert_int_equal(kms_auth_add_key(&c, kid, pub_pem, strlen(pub_pem), err, sizeof err),
+                         MCX_OK);
     }
     assert_int_equal(kms_auth_add_key(&c, "one-more", pub_pem, strlen(pub_pem), err, sizeof err),
                      MCX_ERR_LIMIT);
@@ -239,12 +248,16 @@ static void test_token_cache(void **state)
     struct kms_token_cache *tc = kms_token_cache_new();
     assert_non_null(tc);
     char *t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", c.scope, now, 600);
-    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_OK);
-    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now + 1, id, why, sizeof why), MCX_OK);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why),
+                     MCX_OK);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now + 1, id, why, sizeof why),
+                     MCX_OK);
     assert_string_equal(id, "sip:alice@example.org");
     /* the time window is re-checked on a cache hit */
-    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now + 700, id, why, sizeof why), MCX_ERR_AUTH);
-    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now - 100, id, why, sizeof why), MCX_ERR_AUTH);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now + 700, id, why, sizeof why),
+                     MCX_ERR_AUTH);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now - 100, id, why, sizeof why),
+                     MCX_ERR_AUTH);
     /* a modified token misses the cache and fails verification */
     size_t n = strlen(t);
     t[n - 5] = t[n - 5] == 'A' ? 'B' : 'A';
@@ -252,8 +265,10 @@ static void test_token_cache(void **state)
     free(t);
     /* refusals are not cached: a scope-less token stays refused */
     t = mint(priv_pem, c.issuer, c.audience, "sip:alice@example.org", "openid", now, 600);
-    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_ERR_FORBIDDEN);
-    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why), MCX_ERR_FORBIDDEN);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why),
+                     MCX_ERR_FORBIDDEN);
+    assert_int_equal(kms_auth_verify_cached(&c, tc, t, strlen(t), now, id, why, sizeof why),
+                     MCX_ERR_FORBIDDEN);
     free(t);
     kms_token_cache_clear(tc);
     kms_token_cache_free(tc);
@@ -269,7 +284,8 @@ static void test_ratelimit(void **state)
     for (int i = 0; i < 3; i++)
         assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:a", 100.0), 0);
     assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:a", 100.0), 1);
-    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:b", 100.0), 0); /* others unaffected */
+    assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:b", 100.0),
+                     0); /* others unaffected */
     assert_int_equal(kms_rl_take_key(&rl, KMS_RL_BY_IDENTITY, "sip:a", 101.1), 0); /* refilled */
     /* the address table is separate from the identity table */
     for (int i = 0; i < 3; i++)
@@ -301,10 +317,8 @@ static int setup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_and_claims),
-        cmocka_unit_test(test_alg_confusion),
-        cmocka_unit_test(test_key_ids),
-        cmocka_unit_test(test_token_cache),
+        cmocka_unit_test(test_valid_and_claims), cmocka_unit_test(test_alg_confusion),
+        cmocka_unit_test(test_key_ids),          cmocka_unit_test(test_token_cache),
         cmocka_unit_test(test_ratelimit),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

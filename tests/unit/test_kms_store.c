@@ -24,7 +24,6 @@
 #include "kmsdb.h"
 #include "secrets.h"
 
-
 static struct kms_store *open_fresh(const char *name)
 {
     char url[512], err[256];
@@ -32,8 +31,10 @@ static struct kms_store *open_fresh(const char *name)
     const char *pg = getenv("MCXSEC_TEST_PG_URL");
     if (pg != NULL && *pg && strcmp(name, "pg") == 0) {
         assert_int_equal(kms_store_open(pg, &s, err, sizeof err), MCX_OK);
-        assert_int_equal(s->ops->script(s, "DROP TABLE IF EXISTS meta, community, users, grants, domains,"
-                                           " keysets, audit, audit_head"), MCX_OK);
+        assert_int_equal(
+            s->ops->script(s, "DROP TABLE IF EXISTS meta, community, users, grants, domains,"
+                              " keysets, audit, audit_head"),
+            MCX_OK);
         kms_store_close(s);
         assert_int_equal(kms_store_open(pg, &s, err, sizeof err), MCX_OK);
         return s;
@@ -56,12 +57,15 @@ static void run_model(struct kms_store *s)
     assert_int_equal(u.revoked, 0);
     assert_int_equal(kmsdb_user_get(s, "sip:nobody@example.org", &u), MCX_ERR_NOT_FOUND);
     /* grants */
-    assert_int_equal(kmsdb_grant(s, "sip:gms@example.org", "identity", "sip:g1@example.org", "t"), MCX_OK);
-    assert_int_equal(kmsdb_grant_check(s, "sip:gms@example.org", "identity", "sip:g1@example.org"), MCX_OK);
+    assert_int_equal(kmsdb_grant(s, "sip:gms@example.org", "identity", "sip:g1@example.org", "t"),
+                     MCX_OK);
+    assert_int_equal(kmsdb_grant_check(s, "sip:gms@example.org", "identity", "sip:g1@example.org"),
+                     MCX_OK);
     assert_int_equal(kmsdb_grant_check(s, "sip:gms@example.org", "identity", "sip:g2@example.org"),
                      MCX_ERR_FORBIDDEN);
-    assert_int_equal(kmsdb_grant_check(s, "sip:alice@example.org", "identity", "sip:g1@example.org"),
-                     MCX_ERR_FORBIDDEN);
+    assert_int_equal(
+        kmsdb_grant_check(s, "sip:alice@example.org", "identity", "sip:g1@example.org"),
+        MCX_ERR_FORBIDDEN);
     assert_int_equal(kmsdb_grant(s, "sip:gms@example.org", "bogus", "x", "t"), MCX_ERR_ARG);
     /* key sets: the first stored wins */
     struct kms_stored_keyset a, b, got;
@@ -94,7 +98,8 @@ static void run_model(struct kms_store *s)
     uint8_t head[32];
     assert_int_equal(kms_audit(s, "t", "report", "sip:x", "detail", "ok"), MCX_OK);
     assert_int_equal(kms_audit_verify(s, &n, &bad, head), MCX_OK);
-    assert_int_equal(n, 5); /* 2 adds, 1 grant, 1 revoke, 1 report (refused changes are not logged here) */
+    assert_int_equal(
+        n, 5); /* 2 adds, 1 grant, 1 revoke, 1 report (refused changes are not logged here) */
 }
 
 static void tamper(struct kms_store *s, const char *sql, int64_t expect_bad)
@@ -241,7 +246,8 @@ static void *pool_worker(void *arg)
     struct kms_user u;
     for (int i = 0; i < POOL_WRITES; i++) {
         snprintf(uri, sizeof uri, "sip:p%p-%d@example.org", (void *)&uri, i);
-        if (kmsdb_user_add(s, uri, KMS_USER, "pool") != MCX_OK || kmsdb_user_get(s, uri, &u) != MCX_OK ||
+        if (kmsdb_user_add(s, uri, KMS_USER, "pool") != MCX_OK ||
+            kmsdb_user_get(s, uri, &u) != MCX_OK ||
             kms_audit(s, "pool", "report", uri, "", "ok") != MCX_OK)
             return (void *)1;
     }
@@ -337,8 +343,10 @@ static void run_concurrent_migration(void)
     pthread_t th[RACERS];
     mcx_err rc[RACERS];
     struct kms_store *s = open_fresh("pg");
-    assert_int_equal(s->ops->script(s, "DROP TABLE IF EXISTS meta, community, users, grants, domains,"
-                                       " keysets, audit, audit_head"), MCX_OK);
+    assert_int_equal(s->ops->script(s,
+                                    "DROP TABLE IF EXISTS meta, community, users, grants, domains,"
+                                    " keysets, audit, audit_head"),
+                     MCX_OK);
     kms_store_close(s);
     assert_int_equal(pthread_barrier_init(&race_start, NULL, RACERS), 0);
     for (int i = 0; i < RACERS; i++)
@@ -389,15 +397,19 @@ static void test_seal(void **state)
     for (size_t i = 0; i < sizeof master; i++)
         master[i] = (uint8_t)i;
     struct kms_kek_source pw = {NULL, "correct horse battery"};
-    assert_int_equal(kms_master_seal(&pw, "kms.example.org", master, blob, &len, err, sizeof err), MCX_OK);
-    assert_int_equal(kms_master_open(&pw, "kms.example.org", blob, len, back, err, sizeof err), MCX_OK);
+    assert_int_equal(kms_master_seal(&pw, "kms.example.org", master, blob, &len, err, sizeof err),
+                     MCX_OK);
+    assert_int_equal(kms_master_open(&pw, "kms.example.org", blob, len, back, err, sizeof err),
+                     MCX_OK);
     assert_memory_equal(master, back, sizeof master);
     struct kms_kek_source wrong = {NULL, "wrong horse battery"};
     assert_int_equal(kms_master_open(&wrong, "kms.example.org", blob, len, back, err, sizeof err),
                      MCX_ERR_VERIFY);
-    assert_int_equal(kms_master_open(&pw, "kms.other.org", blob, len, back, err, sizeof err), MCX_ERR_VERIFY);
+    assert_int_equal(kms_master_open(&pw, "kms.other.org", blob, len, back, err, sizeof err),
+                     MCX_ERR_VERIFY);
     blob[len - 1] ^= 1;
-    assert_int_equal(kms_master_open(&pw, "kms.example.org", blob, len, back, err, sizeof err), MCX_ERR_VERIFY);
+    assert_int_equal(kms_master_open(&pw, "kms.example.org", blob, len, back, err, sizeof err),
+                     MCX_ERR_VERIFY);
     /* KEK file: must be 0600 */
     snprintf(kekpath, sizeof kekpath, "%s/kek", mcxt_tmpdir);
     FILE *f = fopen(kekpath, "w");
@@ -411,8 +423,10 @@ static void test_seal(void **state)
                      MCX_ERR_FORBIDDEN);
     chmod(kekpath, 0600);
     len = sizeof blob;
-    assert_int_equal(kms_master_seal(&file, "kms.example.org", master, blob, &len, err, sizeof err), MCX_OK);
-    assert_int_equal(kms_master_open(&file, "kms.example.org", blob, len, back, err, sizeof err), MCX_OK);
+    assert_int_equal(kms_master_seal(&file, "kms.example.org", master, blob, &len, err, sizeof err),
+                     MCX_OK);
+    assert_int_equal(kms_master_open(&file, "kms.example.org", blob, len, back, err, sizeof err),
+                     MCX_OK);
     assert_memory_equal(master, back, sizeof master);
     /* key sets */
     uint8_t key[32], ssk[32], rsk[257], ssk2[32], rsk2[257], sealed[KMS_SEALED_KEYSET_BYTES];

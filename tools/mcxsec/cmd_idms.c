@@ -106,8 +106,9 @@ static int issue_token(const struct cli_args *a)
     if (rc != CLI_OK)
         return rc;
     char *tok = NULL;
-    mcx_err e = kms_auth_mint(alg, pem, n, cli_get(a, "kid"), iss, aud, cli_get(a, "sub") ? cli_get(a, "sub") : id, claim, id,
-                              scope, (int64_t)time(NULL) + offset, (int64_t)lifetime, &tok);
+    const char *sub = cli_get(a, "sub") ? cli_get(a, "sub") : id;
+    mcx_err e = kms_auth_mint(alg, pem, n, cli_get(a, "kid"), iss, aud, sub, claim, id, scope,
+                              (int64_t)time(NULL) + offset, (int64_t)lifetime, &tok);
     mcx_wipe(pem, n);
     free(pem);
     if (e != MCX_OK)

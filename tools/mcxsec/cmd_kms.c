@@ -39,8 +39,9 @@ static void usage(FILE *f)
             "  domain list\n"
             "  issue-all --period current|next|N [--threads N] (--kek-file FILE | --passphrase-env VAR | ...)\n"
             "  check [--validate] (--kek-file FILE | --passphrase-env VAR | ...)\n"
-            "       database consistency (SQLite integrity_check / PostgreSQL amcheck), every stored\n"
-            "       key set opens (--validate: and passes its self-check), audit chain verifies\n"
+            "       database consistency (SQLite integrity_check / PostgreSQL amcheck), every\n"
+            "       stored key set opens (--validate: and passes its self-check), audit chain\n"
+            "       verifies\n"
             "  audit verify\n"
             "  audit show [--from SEQ]\n"
             "  keygen | issue    key files without a database (see mcxsec kms keygen --help)\n"
@@ -158,7 +159,8 @@ static int db_fail(struct kms_store *s, const char *what, mcx_err rc)
     return cli_fail(CMD, what, rc);
 }
 
-/* The community's master secrets, unsealed with the KEK the options name, in a protected process. */
+/* The community's master secrets, unsealed with the KEK the options name, in a protected
+ * process. */
 static int open_issuer(const struct cli_args *a, struct kms_store *s, const char *what,
                        struct kms_issuer **iss)
 {
@@ -439,7 +441,8 @@ static int print_domain(void *ctx, const char *uri, const char *xml, int64_t add
     if (a->json) {
         printf("{\"kms_uri\": ");
         cli_json_string(stdout, uri);
-        printf(", \"added\": %lld, \"revoked\": %s}\n", (long long)added, revoked ? "true" : "false");
+        printf(", \"added\": %lld, \"revoked\": %s}\n", (long long)added,
+               revoked ? "true" : "false");
     } else {
         printf("%s%s\n", uri, revoked ? "\trevoked" : "");
     }
@@ -768,7 +771,7 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
     return failed ? CLI_FAILURE : CLI_OK;
 }
 
-/* ---- check -------------------------------------------------------------------------------------- */
+/* ---- check ----------------------------------------------------------------------------------- */
 
 static int do_check(const struct cli_args *a, struct kms_store *s)
 {

@@ -230,7 +230,8 @@ static int load(const char *path, struct kmsd_config *c, char *err, size_t errle
         return -1;
     }
     if (!c->auth.issuer[0] || !c->auth.audience[0] || c->auth.nkeys == 0) {
-        snprintf(err, errlen, "[auth] issuer, audience and public_key (or public_key.<kid>) are required");
+        snprintf(err, errlen,
+                 "[auth] issuer, audience and public_key (or public_key.<kid>) are required");
         return -1;
     }
     if (strncmp(c->admin_listen, "127.", 4) != 0 && strncmp(c->admin_listen, "[::1]", 5) != 0 &&

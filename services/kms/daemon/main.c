@@ -151,8 +151,9 @@ int main(int argc, char **argv)
     }
     if (kms_issuer_mlock_errno(d.issuer) != 0)
         kmsd_log(0,
-                 "WARNING: cannot lock the master secrets in memory (%s): they may be swapped out; "
-                 "raise RLIMIT_MEMLOCK (LimitMEMLOCK=) or set [secrets] require_mlock = yes to refuse",
+                 "WARNING: cannot lock the master secrets in memory (%s): they may be swapped "
+                 "out; raise RLIMIT_MEMLOCK (LimitMEMLOCK=), or set [secrets] require_mlock = "
+                 "yes to refuse to start",
                  strerror(kms_issuer_mlock_errno(d.issuer)));
     else
         kmsd_log(2, "master secrets locked in memory");

@@ -1,10 +1,10 @@
 /*
  * services/kms/lib/auth.h — authorisation of KMS requests: the requester's identity comes from an
  * RFC 6750 Bearer access token, a JWT (RFC 7519, JWS RFC 7515) signed by the identity management
- * server (TS 33.180 5.1 / B.10; digest §1.9, §6). Verification uses libjwt against public keys from
- * the configuration, with exactly one permitted algorithm (ES256 by default, or RS256): `none`,
- * HMAC algorithms and any other alg are refused before the signature is looked at, so an attacker
- * cannot turn the public key into an HMAC secret.
+ * server (TS 33.180 5.1 / B.10; digest §1.9, §6). Verification uses libjwt against public keys
+ * from the configuration, with exactly one permitted algorithm (ES256 by default, or RS256):
+ * `none`, HMAC algorithms and any other alg are refused before the signature is looked at, so an
+ * attacker cannot turn the public key into an HMAC secret.
  *
  * Several IdMS keys may be configured at once (key rotation), each with a key ID; the JWS header's
  * `kid` (RFC 7515 §4.1.4) selects exactly one of them, and a token without `kid` is checked

@@ -19,9 +19,10 @@
 #include "mcxsec/kdf.h"
 #include "mcxsec/util.h"
 
-/* The "validated" cache: stored key sets that passed their self-check. Keyed by SHA-256 over (identity, period, PVT, sealed SSK || RSK): a row that changes in the
- * database (edited, restored from an older backup, written by another node) is a new key and is
- * checked again. Direct-mapped, fixed size: memory does not grow with the number of requests. */
+/* The "validated" cache: stored key sets that passed their self-check. Keyed by SHA-256 over
+ * (identity, period, PVT, sealed SSK || RSK): a row that changes in the database (edited,
+ * restored from an older backup, written by another node) is a new key and is checked again.
+ * Direct-mapped, fixed size: memory does not grow with the number of requests. */
 struct kms_valid_cache {
     pthread_mutex_t mu;
     uint8_t slot[KMS_VALID_CACHE_SLOTS][32];
@@ -133,7 +134,8 @@ mcx_err kms_issuer_open(struct kms_store *s, const struct kms_kek_source *kek, u
     if ((flags & KMS_ISSUER_REQUIRE_MLOCK) && iss->mlock_errno != 0) {
         snprintf(err, errlen,
                  "cannot lock the master secrets in memory (%s); raise RLIMIT_MEMLOCK "
-                 "(systemd LimitMEMLOCK=) or grant CAP_IPC_LOCK, or set [secrets] require_mlock = no",
+                 "(systemd LimitMEMLOCK=) or grant CAP_IPC_LOCK, or set [secrets] "
+                 "require_mlock = no",
                  strerror(iss->mlock_errno));
         rc = MCX_ERR_STATE;
         goto fail;
@@ -346,7 +348,8 @@ mcx_err kms_issue_generate(struct kms_issuer *iss, const char *uri, uint64_t per
 #endif
 }
 
-void kms_issuer_mark_valid(struct kms_issuer *iss, const char *uri, const struct kms_stored_keyset *st)
+void kms_issuer_mark_valid(struct kms_issuer *iss, const char *uri,
+                           const struct kms_stored_keyset *st)
 {
     uint8_t h[32];
     if (valid_key(uri, st, h) == 0)
@@ -437,7 +440,7 @@ out:
     return rc;
 }
 
-/* ---- mcxsec kms check ------------------------------------------------------------------------- */
+/* ---- mcxsec kms check ----------------------------------------------------------------------- */
 
 #define CHECK_PAGE 256
 
@@ -467,7 +470,8 @@ static void check_one(struct kms_issuer *iss, int validate, const char *uri,
     r->keysets++;
     if (malformed) {
         why = "malformed row (PVT or sealed keys of the wrong type or length)";
-    } else if (kms_keyset_open(iss->storage_key, uri, k->period_no, k->sealed, ssk, rsk) != MCX_OK) {
+    } else if (kms_keyset_open(iss->storage_key, uri, k->period_no, k->sealed, ssk, rsk) !=
+               MCX_OK) {
         why = "does not open (AEAD)";
     } else {
         r->opened++;
@@ -510,7 +514,8 @@ mcx_err kms_check(struct kms_issuer *iss, struct kms_store *s, int validate,
     int64_t after_period = -1;
     for (;;) {
         pg->n = 0;
-        if ((rc = kmsdb_keyset_page(s, after, after_period, CHECK_PAGE, check_collect, pg)) != MCX_OK)
+        rc = kmsdb_keyset_page(s, after, after_period, CHECK_PAGE, check_collect, pg);
+        if (rc != MCX_OK)
             break;
         for (size_t i = 0; i < pg->n; i++)
             check_one(iss, validate, pg->uri[i], &pg->k[i], pg->malformed[i], r);

@@ -75,7 +75,8 @@ mcx_err kms_issue_generate(struct kms_issuer *iss, const char *uri, uint64_t per
 mcx_err kms_issue_open_stored(struct kms_issuer *iss, const char *uri,
                               const struct kms_stored_keyset *st, struct mcx_kms_keyset *out);
 /** Remember that the stored row *st of uri holds a self-checked set (after storing a fresh one). */
-void kms_issuer_mark_valid(struct kms_issuer *iss, const char *uri, const struct kms_stored_keyset *st);
+void kms_issuer_mark_valid(struct kms_issuer *iss, const char *uri,
+                           const struct kms_stored_keyset *st);
 /** How many stored sets were self-checked before serving (cache misses). */
 uint64_t kms_issuer_validations(const struct kms_issuer *iss);
 
@@ -84,7 +85,7 @@ struct kms_check_report {
     char db[256];           /* the backend's own check (store.h integrity) */
     int db_ok;
     uint64_t keysets;       /* stored key sets seen */
-    uint64_t opened;        /* of which opened (AEAD under the storage key, bound to identity+period) */
+    uint64_t opened;        /* of which opened (AEAD, storage key, bound to identity + period) */
     uint64_t validated;     /* of which passed the self-check (only with validate) */
     uint64_t bad;           /* did not open (or failed the self-check) */
     char first_bad[400];    /* "uri period N: reason" of the first bad one */

@@ -371,7 +371,8 @@ static mcx_err domain_revoke_tx(struct kms_store *s, void *ctx)
     if (rc == MCX_OK)
         rc = bump_cache(s);
     if (rc == MCX_OK)
-        rc = kms_audit_locked(s, o->actor, "domain.revoke", o->uri, "served with Revoked=true", "ok");
+        rc = kms_audit_locked(s, o->actor, "domain.revoke", o->uri, "served with Revoked=true",
+                              "ok");
     return rc;
 }
 
@@ -404,7 +405,8 @@ static int domain_row(void *ctx, const struct kms_val *v, size_t n)
 
 mcx_err kmsdb_domain_list(struct kms_store *s, kmsdb_domain_cb cb, void *ctx)
 {
-    static const char sql[] = "SELECT kms_uri, cert_xml, added, revoked FROM domains ORDER BY kms_uri";
+    static const char sql[] =
+        "SELECT kms_uri, cert_xml, added, revoked FROM domains ORDER BY kms_uri";
     struct domain_list_ctx x = {cb, ctx};
     return kms_store_exec(s, sql, NULL, 0, domain_row, &x, NULL);
 }
@@ -412,7 +414,8 @@ mcx_err kmsdb_domain_list(struct kms_store *s, kmsdb_domain_cb cb, void *ctx)
 mcx_err kmsdb_domain_list_for(struct kms_store *s, const char *user, kmsdb_domain_cb cb, void *ctx)
 {
     static const char sql[] =
-        "SELECT d.kms_uri, d.cert_xml, d.added, d.revoked FROM domains d WHERE EXISTS (SELECT 1 FROM grants g"
+        "SELECT d.kms_uri, d.cert_xml, d.added, d.revoked FROM domains d"
+        " WHERE EXISTS (SELECT 1 FROM grants g"
         " WHERE g.holder = $1 AND g.kind = 'domain' AND (g.target = d.kms_uri OR g.target = '*'))"
         " ORDER BY d.kms_uri";
     struct domain_list_ctx x = {cb, ctx};

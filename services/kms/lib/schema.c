@@ -5,7 +5,8 @@
  * Tables: community (the KMS URI, key period/offset, public keys, master secrets sealed under the
  * KEK), users (identities the KMS may issue for; kind user | gms | server; revoked flag),
  * grants (holder may obtain keys of identity <target>, or see external domain <target>),
- * domains (external KMS certificates; revoked flag from schema 2), keysets (every issued key set: PVT clear, SSK||RSK sealed),
+ * domains (external KMS certificates; revoked flag from schema 2), keysets (every issued key set:
+ * PVT clear, SSK||RSK sealed),
  * audit + audit_head (the tamper-evident log: each record carries the SHA-256 of the previous one).
  */
 #include <stdio.h>
@@ -14,7 +15,7 @@
 
 #include "store.h"
 
-/* pg_advisory_xact_lock key of schema migrations: the octets of "mcxkms" as a big-endian integer. */
+/* pg_advisory_xact_lock key of schema migrations: the octets of "mcxkms", big-endian. */
 #define KMS_MIGRATION_LOCK "120273989496179"
 
 #define KMS_SCHEMA_V1(B)                                                                          \
@@ -66,7 +67,8 @@ static mcx_err migrate(struct kms_store *s, void *ctx)
      * concurrent CREATE TABLE IF NOT EXISTS / ALTER TABLE race in the catalogue: one migration at
      * a time, under a transaction-scoped advisory lock (released at COMMIT / ROLLBACK). SQLite's
      * BEGIN IMMEDIATE already serialises writers. */
-    if (pg && (rc = s->ops->script(s, "SELECT pg_advisory_xact_lock(" KMS_MIGRATION_LOCK ")")) != MCX_OK)
+    static const char q_lock[] = "SELECT pg_advisory_xact_lock(" KMS_MIGRATION_LOCK ")";
+    if (pg && (rc = s->ops->script(s, q_lock)) != MCX_OK)
         return rc;
     rc = s->ops->script(s, pg ? schema_pg : schema_sqlite);
     if (rc != MCX_OK)
@@ -80,9 +82,8 @@ static mcx_err migrate(struct kms_store *s, void *ctx)
         return MCX_ERR_UNSUPPORTED;
     }
     /* Version 2: external domains can be revoked (domain revoke), served with Revoked=true. */
-    if (version < 2 &&
-        (rc = s->ops->script(s, "ALTER TABLE domains ADD COLUMN revoked BIGINT NOT NULL DEFAULT 0")) !=
-            MCX_OK)
+    static const char q_v2[] = "ALTER TABLE domains ADD COLUMN revoked BIGINT NOT NULL DEFAULT 0";
+    if (version < 2 && (rc = s->ops->script(s, q_v2)) != MCX_OK)
         return rc;
     /* Further migrations go here: if (version < 3) { ALTER ...; } */
     struct kms_val h = kms_blob(zero, sizeof zero);

@@ -172,7 +172,8 @@ static mcx_err pg_rollback(struct kms_store *s)
 }
 
 /* The schema's tables (schema.c). */
-#define KMS_TABLES "('meta', 'community', 'users', 'grants', 'domains', 'keysets', 'audit', 'audit_head')"
+#define KMS_TABLES                                                                                 \
+    "('meta', 'community', 'users', 'grants', 'domains', 'keysets', 'audit', 'audit_head')"
 
 static int int_row(void *ctx, const struct kms_val *v, size_t n)
 {
@@ -192,9 +193,10 @@ static mcx_err pg_integrity(struct kms_store *s, char *report, size_t cap)
         " JOIN pg_am a ON a.oid = c.relam"
         " WHERE a.amname = 'btree' AND t.relnamespace = current_schema()::regnamespace"
         " AND t.relname IN " KMS_TABLES;
-    static const char q_tab[] = "SELECT count(*) FROM pg_class t"
-                                " WHERE t.relkind = 'r' AND t.relnamespace = current_schema()::regnamespace"
-                                " AND t.relname IN " KMS_TABLES;
+    static const char q_tab[] =
+        "SELECT count(*) FROM pg_class t"
+        " WHERE t.relkind = 'r' AND t.relnamespace = current_schema()::regnamespace"
+        " AND t.relname IN " KMS_TABLES;
     static const char q_heap[] =
         "SELECT count(*) FROM pg_class t, LATERAL verify_heapam(t.oid, check_toast => true) v"
         " WHERE t.relkind = 'r' AND t.relnamespace = current_schema()::regnamespace"

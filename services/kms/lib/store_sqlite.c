@@ -1,8 +1,9 @@
 /*
  * services/kms/store_sqlite.c — the SQLite backend of the KMS store (store.h): a connection in
- * WAL mode (readers never block the writer) with synchronous=FULL (an answered key set survives a crash or power loss), a busy
- * timeout so the admin CLI and the daemon can share the file, prepared statements only, and a
- * small statement cache keyed by SQL text so hot statements are prepared once.
+ * WAL mode (readers never block the writer) with synchronous=FULL (an answered key set survives a
+ * crash or power loss), a busy timeout so the admin CLI and the daemon can share the file,
+ * prepared statements only, and a small statement cache keyed by SQL text so hot statements are
+ * prepared once.
  */
 #include "store.h"
 
