@@ -9,6 +9,14 @@
  * Connections are kept alive per worker unless --no-keepalive. With --save DIR the body of every
  * 200 answer is written to DIR/<i>.xml (the crash test compares them after a kill -9 + restart).
  *
+ *   kms-bench --mode ceiling [--seconds S] [--db URL]
+ *                     the baseline of bench/kms-bench.sh, in-process and single-threaded, per
+ *                     second of this thread's CPU time: what one first-time provision costs in
+ *                     crypto (ECCSI SSK issue + validation, SAKKE RSK issue + validation), and,
+ *                     for explaining where the time goes, access-token verification, key-set
+ *                     sealing, and (with --db, a scratch database; wall time) one key set stored
+ *                     with its audit record per transaction.
+ *
  *   kms-bench --kms https://127.0.0.1:8443 --ca ca.pem --idms-key idms.key --iss URL --aud AUD
  *             --kms-uri URI [--user-prefix sip:user] [--user-suffix @example.org] [--count N]
  *             [--users N] [--start FIRST-INDEX]
@@ -21,14 +29,22 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "auth.h"
 #include "https_client.h"
+#include "kmsdb.h"
+#include "mcxsec/eccsi.h"
+#include "mcxsec/sakke.h"
+#include "secrets.h"
 #include "mcxsec/kmsmsg.h"
 #include "mcxsec/util.h"
 
 struct opts {
-    const char *kms, *ca, *idms_key, *iss, *aud, *kms_uri, *prefix, *suffix, *mode, *save;
+    const char *kms, *ca, *idms_key, *iss, *aud, *kms_uri, *prefix, *suffix, *mode, *save, *db;
     unsigned count, users, conc, keepalive, allow_errors, start;
+    double seconds;
 };
 
 static struct opts o;
@@ -71,7 +87,7 @@ static void *worker(void *arg)
         if (u >= n_users)
             break;
         snprintf(user, sizeof user, "%s%u%s", o.prefix, o.start + u, o.suffix);
-        if (kms_auth_mint("ES256", idms_pem, idms_len, o.iss, o.aud, user, "mcptt_id", user,
+        if (kms_auth_mint("ES256", idms_pem, idms_len, NULL, o.iss, o.aud, user, "mcptt_id", user,
                           "3gpp:mc:ptt_key_management_service", (int64_t)time(NULL), 3600, &tokens[u]) != MCX_OK) {
             fprintf(stderr, "kms-bench: minting a token failed\n");
             exit(3);
@@ -132,6 +148,140 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* ---- --mode ceiling ---------------------------------------------------------------------- */
+
+struct ceiling {
+    uint8_t ksak[MCX_ECCSI_SCALAR_BYTES], kpak[MCX_ECCSI_POINT_BYTES];
+    uint8_t z[MCX_SAKKE_SCALAR_BYTES], Z[MCX_SAKKE_POINT_BYTES];
+    mcx_sakke_pub *pub;
+    uint8_t id[32], ssk[MCX_ECCSI_SCALAR_BYTES], pvt[MCX_ECCSI_POINT_BYTES],
+        rsk[MCX_SAKKE_POINT_BYTES];
+    /* the keys of identity 0, for the validations */
+    uint8_t id0[32], ssk0[MCX_ECCSI_SCALAR_BYTES], pvt0[MCX_ECCSI_POINT_BYTES],
+        rsk0[MCX_SAKKE_POINT_BYTES];
+    uint8_t storage_key[32], sealed[KMS_SEALED_KEYSET_BYTES];
+    struct kms_auth_cfg auth;
+    char *token;
+    struct kms_store *db;
+    unsigned counter;
+};
+
+enum op { OP_ECCSI_ISSUE, OP_ECCSI_VALIDATE, OP_SAKKE_ISSUE, OP_SAKKE_VALIDATE, OP_TOKEN, OP_SEAL,
+          OP_DB };
+
+static int run_op(struct ceiling *c, enum op op)
+{
+    char who[KMS_ID_MAX], why[160];
+    c->counter++;
+    c->id[0] = (uint8_t)c->counter; /* a new identity each time: nothing is cached */
+    c->id[1] = (uint8_t)(c->counter >> 8);
+    c->id[2] = (uint8_t)(c->counter >> 16);
+    switch (op) {
+    case OP_ECCSI_ISSUE:
+        return mcx_eccsi_kms_issue(c->ksak, c->id, sizeof c->id, c->ssk, c->pvt) == MCX_OK;
+    case OP_ECCSI_VALIDATE:
+        return mcx_eccsi_validate(c->kpak, c->id0, sizeof c->id0, c->ssk0, c->pvt0, NULL) == MCX_OK;
+    case OP_SAKKE_ISSUE:
+        return mcx_sakke_kms_issue(c->z, c->id, sizeof c->id, c->rsk) == MCX_OK;
+    case OP_SAKKE_VALIDATE:
+        return mcx_sakke_validate_rsk(c->pub, c->id0, sizeof c->id0, c->rsk0) == MCX_OK;
+    case OP_TOKEN:
+        return kms_auth_verify(&c->auth, c->token, strlen(c->token), (int64_t)time(NULL), who, why,
+                               sizeof why) == MCX_OK;
+    case OP_SEAL:
+        return kms_keyset_seal(c->storage_key, "sip:user@example.org", c->counter, c->ssk, c->rsk,
+                               c->sealed) == MCX_OK;
+    case OP_DB: {
+        struct kms_stored_keyset k;
+        char uri[64];
+        int stored = 0;
+        memset(&k, 0, sizeof k);
+        k.period_no = 1;
+        snprintf(uri, sizeof uri, "sip:ceiling%u@example.org", c->counter);
+        return kmsdb_keyset_put_audited(c->db, uri, &k, "bench", "period=1", &stored) == MCX_OK;
+    }
+    }
+    return 0;
+}
+
+/* This thread's CPU time: the ceiling is per CPU-second, so other load on the machine does not
+ * lower it (it lowers what the server reaches, which the ratio then shows). */
+static double cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double rate_of(struct ceiling *c, enum op op, double seconds)
+{
+    unsigned n = 0;
+    double t0 = op == OP_DB ? now_s() : cpu_s(), el = 0;
+    do {
+        if (!run_op(c, op)) {
+            fprintf(stderr, "kms-bench: ceiling: operation %d failed\n", (int)op);
+            exit(3);
+        }
+        n++;
+        el = (op == OP_DB ? now_s() : cpu_s()) - t0; /* a commit waits for the disk: wall time */
+    } while (el < seconds);
+    return n / el;
+}
+
+static int ceiling_mode(double seconds, const char *db_url)
+{
+    static struct ceiling c;
+    char err[256] = "";
+    EVP_PKEY *k = EVP_EC_gen("P-256");
+    char *priv = NULL, *pub = NULL;
+    long plen = 0, qlen = 0;
+    BIO *b1 = BIO_new(BIO_s_mem()), *b2 = BIO_new(BIO_s_mem());
+    if (k == NULL || b1 == NULL || b2 == NULL ||
+        PEM_write_bio_PrivateKey(b1, k, NULL, NULL, 0, NULL, NULL) != 1 ||
+        PEM_write_bio_PUBKEY(b2, k) != 1 || (plen = BIO_get_mem_data(b1, &priv)) <= 0 ||
+        (qlen = BIO_get_mem_data(b2, &pub)) <= 0)
+        return 3;
+    snprintf(c.auth.issuer, sizeof c.auth.issuer, "https://idms.example.org");
+    snprintf(c.auth.audience, sizeof c.auth.audience, "kms.example.org");
+    snprintf(c.auth.scope, sizeof c.auth.scope, "3gpp:mc:ptt_key_management_service");
+    snprintf(c.auth.id_claim, sizeof c.auth.id_claim, "mcptt_id");
+    snprintf(c.auth.alg, sizeof c.auth.alg, "ES256");
+    c.auth.max_skew = 30;
+    if (kms_auth_add_key(&c.auth, NULL, pub, (size_t)qlen, err, sizeof err) != MCX_OK ||
+        kms_auth_mint("ES256", (const unsigned char *)priv, (size_t)plen, NULL, c.auth.issuer,
+                      c.auth.audience, "sub", "mcptt_id", "sip:user@example.org", c.auth.scope,
+                      (int64_t)time(NULL), 3600, &c.token) != MCX_OK)
+        return 3;
+    BIO_free(b1);
+    BIO_free(b2);
+    EVP_PKEY_free(k);
+    if (mcx_eccsi_kms_keygen(c.ksak, c.kpak) != MCX_OK ||
+        mcx_sakke_kms_keygen(c.z, c.Z) != MCX_OK || mcx_sakke_pub_new(&c.pub, c.Z) != MCX_OK ||
+        mcx_eccsi_kms_issue(c.ksak, c.id0, sizeof c.id0, c.ssk0, c.pvt0) != MCX_OK ||
+        mcx_sakke_kms_issue(c.z, c.id0, sizeof c.id0, c.rsk0) != MCX_OK)
+        return 3;
+    if (db_url != NULL && kms_store_open(db_url, &c.db, err, sizeof err) != MCX_OK) {
+        fprintf(stderr, "kms-bench: %s\n", err);
+        return 2;
+    }
+    double ei = rate_of(&c, OP_ECCSI_ISSUE, seconds / 4);
+    double ev = rate_of(&c, OP_ECCSI_VALIDATE, seconds / 4);
+    double si = rate_of(&c, OP_SAKKE_ISSUE, seconds), sv = rate_of(&c, OP_SAKKE_VALIDATE, seconds);
+    double tv = rate_of(&c, OP_TOKEN, seconds / 4), se = rate_of(&c, OP_SEAL, seconds / 4);
+    double dbr = c.db != NULL ? rate_of(&c, OP_DB, seconds) : 0;
+    /* one first-time provision = all four crypto operations, one after another */
+    double set = 1.0 / (1.0 / ei + 1.0 / ev + 1.0 / si + 1.0 / sv);
+    printf("mode=ceiling eccsi_issue=%.1f eccsi_validate=%.1f sakke_issue=%.1f sakke_validate=%.1f "
+           "keyset=%.2f token_verify=%.1f seal=%.1f db_commit=%.1f\n",
+           ei, ev, si, sv, set, tv, se, dbr);
+    mcx_sakke_pub_free(c.pub);
+    kms_store_close(c.db);
+    kms_auth_cfg_free(&c.auth);
+    free(c.token);
+    mcx_wipe(&c, sizeof c);
+    return 0;
+}
+
 static const char *arg(int *i, int argc, char **argv)
 {
     if (*i + 1 >= argc) {
@@ -167,12 +317,16 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--users")) o.users = (unsigned)strtoul(arg(&i, argc, argv), NULL, 10);
         else if (!strcmp(a, "--concurrency")) o.conc = (unsigned)strtoul(arg(&i, argc, argv), NULL, 10);
         else if (!strcmp(a, "--no-keepalive")) o.keepalive = 0;
+        else if (!strcmp(a, "--seconds")) o.seconds = strtod(arg(&i, argc, argv), NULL);
+        else if (!strcmp(a, "--db")) o.db = arg(&i, argc, argv);
         else if (!strcmp(a, "--allow-errors")) o.allow_errors = 1;
         else {
             fprintf(stderr, "kms-bench: unknown option %s (see the comment at the top of bench/kms-bench.c)\n", a);
             return 2;
         }
     }
+    if (strcmp(o.mode, "ceiling") == 0)
+        return ceiling_mode(o.seconds > 0 ? o.seconds : 2.0, o.db);
     if (!o.kms || !o.ca || !o.idms_key || !o.iss || !o.aud || !o.kms_uri || o.count == 0 || o.conc == 0 ||
         o.conc > 4096 || (strcmp(o.mode, "keyprov") && strcmp(o.mode, "certcache") && strcmp(o.mode, "init"))) {
         fprintf(stderr, "kms-bench: --kms --ca --idms-key --iss --aud --kms-uri are required\n");

@@ -23,15 +23,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct kms_auth_cfg cfg;
     char id[KMS_ID_MAX], why[160];
-    if (cfg.key == NULL) {
+    if (cfg.nkeys == 0) {
         snprintf(cfg.issuer, sizeof cfg.issuer, "https://idms.example.org");
         snprintf(cfg.audience, sizeof cfg.audience, "kms.example.org");
         snprintf(cfg.scope, sizeof cfg.scope, "3gpp:mc:ptt_key_management_service");
         snprintf(cfg.id_claim, sizeof cfg.id_claim, "mcptt_id");
         snprintf(cfg.alg, sizeof cfg.alg, "ES256");
         cfg.max_skew = 30;
-        cfg.key = (unsigned char *)strdup(pub);
-        cfg.key_len = strlen(pub);
+        /* the same key twice: without kid (the corpus token) and as kid "k1" */
+        if (kms_auth_add_key(&cfg, NULL, pub, strlen(pub), why, sizeof why) != MCX_OK ||
+            kms_auth_add_key(&cfg, "k1", pub, strlen(pub), why, sizeof why) != MCX_OK)
+            abort();
     }
     /* now = 1800000000: the corpus token is valid then */
     mcx_err rc = kms_auth_verify(&cfg, (const char *)data, size, 1800000000, id, why, sizeof why);

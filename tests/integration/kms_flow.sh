@@ -53,6 +53,15 @@ suite() {
   "${K[@]}" domain add-external --cert "$WORK/partner.xml"
   "${K[@]}" grant --to sip:alice@example.org --domain kms.partner.org
   [[ $("${K[@]}" domain list) == kms.partner.org ]] || fail "domain list"
+  # bulk issuing for the next period: every stored key set has its own audit record
+  "$MCX" kms --db "$DB" issue-all --period next --kek-file "$WORK/kek" > "$WORK/issue-all.out"
+  local issued; issued=$(sed -n 's/^issued=//p' "$WORK/issue-all.out")
+  [[ $issued == 6 ]] || { cat "$WORK/issue-all.out"; fail "issue-all: expected 6 key sets issued"; }
+  [[ $("${K[@]}" audit show | grep -c '"action":"keyprov".*issued by issue-all') == "$issued" ]] \
+    || fail "issue-all: not every issued key set is audited"
+  "$MCX" kms --db "$DB" issue-all --period next --kek-file "$WORK/kek" > "$WORK/issue-all.out"
+  grep -q '^already_issued=6$' "$WORK/issue-all.out" || fail "issue-all: a repeat issued again"
+  echo "ok   issue-all --period next: 6 key sets, each audited; a repeat issues none"
   kms_start
   [[ $(curl -sf "$ADMIN_URL/healthz") == ok ]] || fail "healthz"
 
@@ -108,6 +117,7 @@ suite() {
   cmp -s "$WORK/kp1.xml" "$WORK/kp2.xml" || fail "a repeated request returned a different key set"
   echo "ok   repeated keyprov returns the same key set"
   post "$A" /keymanagement/identity/v1/certcache "$WORK/b_kp.xml"; expect 200 "certcache"
+  golden kms_certcache "$WORK/resp.xml"
   grep -q 'Role="External"' "$WORK/resp.xml" || fail "certcache: no External certificate"
   local cn; cn=$(sed -nE 's/.*CacheNum="([0-9]+)".*/\1/p' "$WORK/resp.xml")
   post "$A" "/keymanagement/identity/v1/certcache/$cn" "$WORK/b_kp.xml"; expect 200 "certcache/<current>"
@@ -119,6 +129,7 @@ suite() {
 
   # --- refusals ------------------------------------------------------------------------------------------
   post "" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 401 "no token"
+  golden kms_error "$WORK/resp.xml"
   local sig=${A##*.} head=${A%.*}
   local c=${sig:10:1}; local flip=A; [[ $c == A ]] && flip=B
   post "$head.${sig:0:10}$flip${sig:11}" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 401 "bad signature"
@@ -170,26 +181,74 @@ suite() {
     >/dev/null 2>"$WORK/carol.err" && fail "revoked user provisioned"
   grep -q 'identity revoked' "$WORK/carol.err" || fail "revoked: unclear client error"
   echo "ok   revoked user refused (server and client)"
+  # revoking the partner domain: still in alice's cert cache, now with Revoked=true, new CacheNum
+  "${K[@]}" domain revoke kms.partner.org
+  [[ $("${K[@]}" domain list) == $'kms.partner.org\trevoked' ]] || fail "domain list after revoke"
+  post "$A" /keymanagement/identity/v1/certcache "$WORK/b_kp.xml"; expect 200 "certcache after domain revoke"
+  grep -q 'Role="External"' "$WORK/resp.xml" && grep -q '<Revoked>true</Revoked>' "$WORK/resp.xml" \
+    || fail "revoked partner certificate not served with Revoked=true"
+  local cn2; cn2=$(sed -nE 's/.*CacheNum="([0-9]+)".*/\1/p' "$WORK/resp.xml")
+  (( cn2 > cn )) || fail "CacheNum did not change with the revocation"
+  golden kms_certcache_revoked "$WORK/resp.xml"
+  "${K[@]}" domain add-external --cert "$WORK/partner.xml" 2>"$WORK/readd.err" && fail "a revoked domain was added again"
+  grep -q 'was revoked' "$WORK/readd.err" || fail "re-adding a revoked domain: unclear error"
+  "$MCX" client provision --kms "$KMS_URL" --token "$WORK/alice.tok" --ca "$CA" --keystore "$WORK/alice.ks" \
+    > "$WORK/alice2.out" || fail "alice provision after domain revoke"
+  grep -q '^external=kms.partner.org revoked$' "$WORK/alice2.out" || fail "client: revoked domain not reported"
+  echo "ok   revoked external domain served with Revoked=true (CacheNum $cn -> $cn2), not re-addable"
 
   # --- audit, metrics, reload -----------------------------------------------------------------------
   "${K[@]}" audit verify >/dev/null || fail "audit chain does not verify"
   "${K[@]}" audit show > "$WORK/audit.show"
   grep -q '"action":"domain.report","subject":"kms.partner.org"' "$WORK/audit.show" || fail "external-domain report not recorded"
+  grep -q '"action":"domain.revoke","subject":"kms.partner.org"' "$WORK/audit.show" || fail "domain revocation not audited"
   grep -q '"result":"refused"' "$WORK/audit.show" || fail "refusals not audited"
+  grep -q '"detail":"status=405 ' "$WORK/audit.show" || fail "405 refusal not audited"
   grep -q '"action":"keyprov"' "$WORK/audit.jsonl" || fail "JSON-lines audit file"
   grep -Eiq '"(ssk|rsk|pvt)"|UserSigningKeySSK|UserDecryptKey' "$WORK/audit.jsonl" && fail "key material in the audit log"
   echo "ok   audit chain verifies, holds reports and refusals, no key material"
   curl -sf "$ADMIN_URL/metrics" > "$WORK/metrics.txt" || fail "metrics endpoint"
   grep -q '^mcxkms_keysets_issued_total [1-9]' "$WORK/metrics.txt" || fail "metrics"
+  # key rotation: a second IdMS key, selected by the JWS kid, added by a SIGHUP reload
+  printf '[auth]\npublic_key.idms-2026 = %s\n' "$WORK/rogue.pub" >> "$WORK/kmsd.ini"
   kill -HUP "$KMSD_PID"; sleep 0.5
   post "$A" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 200 "after SIGHUP reload"
+  local R=("$MCX" idms issue-token --key "$WORK/rogue.key" --iss "$ISS" --aud "$AUD" --id sip:alice@example.org --scope "$SCOPE")
+  post "$("${R[@]}" --kid idms-2026)" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 200 "token of the new IdMS key (kid idms-2026)"
+  post "$("${R[@]}" --kid idms-2027)" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 401 "token with an unknown kid"
+  post "$("${R[@]}")" /keymanagement/identity/v1/keyprov "$WORK/b_kp.xml"; expect 401 "new key's token without kid (not the kid-less key)"
   kms_stop
-  # tampering with the audit log is detected
+  "$MCX" kms --db "$DB" check --kek-file "$WORK/kek" --validate > "$WORK/check.out" \
+    || { cat "$WORK/check.out"; fail "mcxsec kms check"; }
+  grep -q '^bad=0$' "$WORK/check.out" || fail "check: bad key sets"
+  [[ $(sed -n 's/^validated=//p' "$WORK/check.out") == $(sed -n 's/^keysets=//p' "$WORK/check.out") ]] || fail "check --validate"
+  echo "ok   mcxsec kms check: $(sed -n 's/^database=//p' "$WORK/check.out"); all key sets open and validate"
+  # a stored key set that does not open is found (its first octet, in the IV, changed)
+  local one_ks="uri = 'sip:bob@example.org' AND period_no = (SELECT min(period_no) FROM keysets)"
   if [[ $backend == sqlite ]]; then
-    sqlite3 "$WORK/kms.db" "UPDATE audit SET subject='sip:mallory@example.org' WHERE seq=3"
+    sql() { sqlite3 "$WORK/kms.db" "$1"; }
+    sql "UPDATE keysets SET sealed = CAST(X'EE' || substr(sealed, 2) AS BLOB) WHERE $one_ks"
   else
-    psql "$DB" -qc "UPDATE audit SET subject='sip:mallory@example.org' WHERE seq=3" >/dev/null
+    sql() { psql "$DB" -qAtc "$1"; }
+    sql "UPDATE keysets SET sealed = '\xee'::bytea || substring(sealed from 2) WHERE $one_ks"
   fi
+  "$MCX" kms --db "$DB" check --kek-file "$WORK/kek" > "$WORK/check.out" 2>&1 && fail "a key set that does not open passed the check"
+  grep -q 'first_bad=sip:bob@example.org period [0-9]*: does not open' "$WORK/check.out" || { cat "$WORK/check.out"; fail "check report"; }
+  echo "ok   a stored key set that does not open fails mcxsec kms check"
+  # tampering with the audit log is detected: a deleted record, a truncated tail, an edit
+  local last; last=$(sql "SELECT max(seq) FROM audit")
+  sql "CREATE TABLE audit_saved AS SELECT * FROM audit"
+  cut_record() { # seq, the record audit verify must name, what
+    sql "DELETE FROM audit WHERE seq = $1"
+    "${K[@]}" audit verify >/dev/null 2>"$WORK/verify.err" && fail "$3 was not detected"
+    grep -q "BROKEN at record $2" "$WORK/verify.err" || { cat "$WORK/verify.err"; fail "$3: wrong position"; }
+    sql "INSERT INTO audit SELECT * FROM audit_saved WHERE seq = $1"
+    "${K[@]}" audit verify >/dev/null || fail "restored audit chain does not verify"
+    echo "ok   $3 detected (and the restored chain verifies)"
+  }
+  cut_record 5 6 "a deleted audit record"
+  cut_record "$last" "$last" "a truncated audit tail"
+  sql "UPDATE audit SET subject='sip:mallory@example.org' WHERE seq=3"
   "${K[@]}" audit verify >/dev/null 2>&1 && fail "an edited audit record was not detected"
   echo "ok   edited audit record detected"
   if [[ $backend == pg ]]; then pg_stop; fi

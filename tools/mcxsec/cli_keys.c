@@ -118,7 +118,10 @@ static int load_keystore(const char *cmd, const struct cli_args *a, const char *
                 rc = cli_fail(cmd, "key store certificate", e);
                 goto out;
             }
-            if (c.role == MCX_KMS_ROLE_ROOT && !k->have_cert) {
+            if (c.revoked) {
+                /* digest §1.5: a revoked KMS certificate must not be used */
+                continue;
+            } else if (c.role == MCX_KMS_ROLE_ROOT && !k->have_cert) {
                 k->cert = c;
                 k->have_cert = 1;
             } else if (k->n_extra < sizeof k->extra / sizeof k->extra[0]) {

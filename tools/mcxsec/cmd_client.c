@@ -546,8 +546,10 @@ static int do_provision(const struct cli_args *a)
                 rc = cli_fail(CMD, "storing an external certificate", e);
                 goto out;
             }
+            /* A revoked certificate replaces the stored one, marked Revoked: the key store then
+             * shows it, and the MIKEY commands no longer use that domain (cli_keys.c). */
             if (!cli_flag(a, "quiet"))
-                printf("external=%s\n", ext[i].kms_uri);
+                printf("external=%s%s\n", ext[i].kms_uri, ext[i].revoked ? " revoked" : "");
         }
     }
     /* Keep the store small: drop key sets that ended before the current period. */

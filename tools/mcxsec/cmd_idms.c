@@ -2,7 +2,8 @@
  * mcxsec idms — a minimal identity-management signer for tests and demos (issue 4 item 2):
  *   idms keygen --out-private FILE --out-public FILE [--alg ES256|RS256]
  *   idms issue-token --key PRIVATE.pem --iss URL --aud KMS --id MC-ID [--scope S] [--lifetime SECONDS]
- *                    [--claim mcptt_id] [--sub SUB] [--not-before-offset SECONDS] [--out FILE]
+ *                    [--claim mcptt_id] [--sub SUB] [--kid KEY-ID] [--time-offset SECONDS]
+ *                    [--out FILE]
  * The token is an RFC 7519 JWT signed (JWS) with the local key, as the IdMS of TS 33.180 Annex B
  * would issue an access token; mcxsec-kmsd verifies it with the public key.
  */
@@ -28,7 +29,7 @@ static const struct cli_optspec opts[] = {
     {"out-private", 1, 0}, {"out-public", 1, 0}, {"alg", 1, 0},   {"key", 1, 0},
     {"iss", 1, 0},         {"aud", 1, 0},        {"id", 1, 0},    {"scope", 1, 0},
     {"lifetime", 1, 0},    {"claim", 1, 0},      {"sub", 1, 0},   {"out", 1, 0},
-    {"time-offset", 1, 0}, {"help", 0, 0},       {NULL, 0, 0},
+    {"time-offset", 1, 0}, {"help", 0, 0},       {"kid", 1, 0},   {NULL, 0, 0},
 };
 
 static void usage(FILE *f)
@@ -36,7 +37,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: mcxsec idms keygen --out-private FILE --out-public FILE [--alg ES256|RS256]\n"
                "       mcxsec idms issue-token --key PRIVATE.pem --iss URL --aud AUDIENCE --id MC-ID\n"
                "              [--scope SCOPE] [--lifetime SECONDS] [--claim mcptt_id] [--sub SUB]\n"
-               "              [--alg ES256|RS256] [--time-offset [-]SECONDS] [--out FILE]\n");
+               "              [--alg ES256|RS256] [--kid KEY-ID] [--time-offset [-]SECONDS]\n"
+               "              [--out FILE]\n");
 }
 
 static int keygen(const struct cli_args *a)
@@ -104,8 +106,9 @@ static int issue_token(const struct cli_args *a)
     if (rc != CLI_OK)
         return rc;
     char *tok = NULL;
-    mcx_err e = kms_auth_mint(alg, pem, n, iss, aud, cli_get(a, "sub") ? cli_get(a, "sub") : id, claim, id,
-                              scope, (int64_t)time(NULL) + offset, (int64_t)lifetime, &tok);
+    const char *sub = cli_get(a, "sub") ? cli_get(a, "sub") : id;
+    mcx_err e = kms_auth_mint(alg, pem, n, cli_get(a, "kid"), iss, aud, sub, claim, id, scope,
+                              (int64_t)time(NULL) + offset, (int64_t)lifetime, &tok);
     mcx_wipe(pem, n);
     free(pem);
     if (e != MCX_OK)

@@ -1,7 +1,7 @@
 /*
  * mcxsec kms — administration of the KMS database (issue 4 item 5): init | user add | user list |
- * user revoke | grant | domain add-external | domain list | issue-all | audit verify | audit show,
- * and the key-file commands keygen / issue (the MIKEY helper's cmd_kmsfiles.h, when present).
+ * user revoke | grant | domain add-external | domain revoke | domain list | issue-all | check |
+ * audit verify | audit show, and the key-file commands keygen / issue (cmd_kmsfiles.h).
  *
  * Every command works on the database named by --db (or $MCXSEC_KMS_DB): "sqlite:/path" or a
  * PostgreSQL URI. Every change is written with its audit record in one transaction.
@@ -35,8 +35,13 @@ static void usage(FILE *f)
             "  user revoke URI\n"
             "  grant --to HOLDER (--identity URI | --domain KMS-URI|*)\n"
             "  domain add-external --cert FILE      (a KmsCertificate document of the partner KMS)\n"
+            "  domain revoke KMS-URI                 (served from then on with Revoked=true)\n"
             "  domain list\n"
             "  issue-all --period current|next|N [--threads N] (--kek-file FILE | --passphrase-env VAR | ...)\n"
+            "  check [--validate] (--kek-file FILE | --passphrase-env VAR | ...)\n"
+            "       database consistency (SQLite integrity_check / PostgreSQL amcheck), every\n"
+            "       stored key set opens (--validate: and passes its self-check), audit chain\n"
+            "       verifies\n"
             "  audit verify\n"
             "  audit show [--from SEQ]\n"
             "  keygen | issue    key files without a database (see mcxsec kms keygen --help)\n"
@@ -49,6 +54,7 @@ static const struct cli_optspec opts[] = {
     {"passphrase-file", 1, 0}, {"cert-out", 1, 0},   {"kind", 1, 0},    {"to", 1, 0},
     {"identity", 1, 1},    {"domain", 1, 1},         {"cert", 1, 0},    {"from", 1, 0},
     {"actor", 1, 0},       {"help", 0, 0},           {"quiet", 0, 0},   {"threads", 1, 0},
+    {"validate", 0, 0},
     {NULL, 0, 0},
 };
 
@@ -126,6 +132,18 @@ static int kek_source(const struct cli_args *a, struct kms_kek_source *src, char
     return CLI_OK;
 }
 
+/* Before a master secret, or the passphrase / KEK that unseals one, is read: no core file, not
+ * dumpable (the daemon does the same at start). */
+static int protect_process(void)
+{
+    char err[160];
+    if (kms_process_protect(err, sizeof err) != MCX_OK) {
+        fprintf(stderr, "mcxsec kms: %s\n", err);
+        return CLI_FAILURE;
+    }
+    return CLI_OK;
+}
+
 static void drop_pass(char *pass)
 {
     if (pass != NULL) {
@@ -139,6 +157,30 @@ static int db_fail(struct kms_store *s, const char *what, mcx_err rc)
     if (rc == MCX_ERR_DB)
         fprintf(stderr, "mcxsec kms: %s: %s\n", what, s->errmsg);
     return cli_fail(CMD, what, rc);
+}
+
+/* The community's master secrets, unsealed with the KEK the options name, in a protected
+ * process. */
+static int open_issuer(const struct cli_args *a, struct kms_store *s, const char *what,
+                       struct kms_issuer **iss)
+{
+    struct kms_kek_source src;
+    char *pass = NULL, err[256] = "";
+    int rc;
+    if ((rc = protect_process()) != CLI_OK)
+        return rc;
+    if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
+        return rc;
+    mcx_err e = kms_issuer_open(s, &src, 0, iss, err, sizeof err);
+    drop_pass(pass);
+    if (e != MCX_OK) {
+        fprintf(stderr, "mcxsec kms: %s\n", err);
+        return cli_fail(CMD, what, e);
+    }
+    if (kms_issuer_mlock_errno(*iss) != 0)
+        fprintf(stderr, "mcxsec kms: warning: cannot lock the master secrets in memory (%s)\n",
+                strerror(kms_issuer_mlock_errno(*iss)));
+    return CLI_OK;
 }
 
 /* ---- init -------------------------------------------------------------------------------------- */
@@ -165,6 +207,8 @@ static int do_init(const struct cli_args *a, struct kms_store *s)
         fprintf(stderr, "mcxsec kms: --kms-uri must be 1..255 characters\n");
         return CLI_USAGE;
     }
+    if ((rc = protect_process()) != CLI_OK)
+        return rc;
     if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
         return rc;
     memset(&c, 0, sizeof c);
@@ -390,19 +434,73 @@ static int do_grant(const struct cli_args *a, struct kms_store *s)
 
 /* ---- domains ----------------------------------------------------------------------------------- */
 
-static int print_domain(void *ctx, const char *uri, const char *xml, int64_t added)
+static int print_domain(void *ctx, const char *uri, const char *xml, int64_t added, int revoked)
 {
     const struct cli_args *a = ctx;
     (void)xml;
     if (a->json) {
         printf("{\"kms_uri\": ");
         cli_json_string(stdout, uri);
-        printf(", \"added\": %lld}\n", (long long)added);
+        printf(", \"added\": %lld, \"revoked\": %s}\n", (long long)added,
+               revoked ? "true" : "false");
     } else {
-        printf("%s\n", uri);
+        printf("%s%s\n", uri, revoked ? "\trevoked" : "");
     }
     return 0;
 }
+
+#if MCX_HAVE_KMSXML
+struct find_domain {
+    const char *uri;
+    char *xml; /* malloc'd copy */
+    int revoked;
+};
+
+static int find_domain_row(void *ctx, const char *uri, const char *xml, int64_t added, int revoked)
+{
+    struct find_domain *f = ctx;
+    (void)added;
+    if (strcmp(uri, f->uri) != 0)
+        return 0;
+    f->xml = strdup(xml);
+    f->revoked = revoked;
+    return 1;
+}
+
+/* domain revoke KMS-URI: the partner's certificate is kept, marked Revoked, and served so. */
+static int domain_revoke(const struct cli_args *a, struct kms_store *s)
+{
+    if (a->npos != 3) {
+        fprintf(stderr, "mcxsec kms: domain revoke needs one KMS URI\n");
+        return CLI_USAGE;
+    }
+    struct find_domain f = {a->pos[2], NULL, 0};
+    mcx_err e = kmsdb_domain_list(s, find_domain_row, &f);
+    if (e != MCX_OK)
+        return db_fail(s, "domain revoke", e);
+    if (f.xml == NULL) {
+        fprintf(stderr, "mcxsec kms: no such external domain: %s\n", f.uri);
+        return CLI_USAGE;
+    }
+    struct mcx_kms_cert cert;
+    e = mcx_kmsxml_read_cert(f.xml, strlen(f.xml), &cert);
+    free(f.xml);
+    if (e != MCX_OK)
+        return cli_fail(CMD, "the stored certificate", e);
+    cert.revoked = 1;
+    char *xml = NULL;
+    size_t xlen = 0;
+    if ((e = mcx_kmsxml_write_cert(&cert, &xml, &xlen)) != MCX_OK)
+        return cli_fail(CMD, "domain revoke", e);
+    e = kmsdb_domain_revoke(s, f.uri, xml, actor_name(a));
+    mcx_kmsxml_free(xml, xlen);
+    if (e != MCX_OK)
+        return db_fail(s, "domain revoke", e);
+    if (!cli_flag(a, "quiet"))
+        printf("revoked external domain %s%s\n", f.uri, f.revoked ? " (again)" : "");
+    return CLI_OK;
+}
+#endif
 
 static int do_domain(const struct cli_args *a, struct kms_store *s)
 {
@@ -412,11 +510,13 @@ static int do_domain(const struct cli_args *a, struct kms_store *s)
         e = kmsdb_domain_list(s, print_domain, (void *)a);
         return e == MCX_OK ? CLI_OK : db_fail(s, "domain list", e);
     }
-    if (strcmp(sub, "add-external") != 0) {
-        fprintf(stderr, "mcxsec kms: domain add-external | list\n");
+    if (strcmp(sub, "add-external") != 0 && strcmp(sub, "revoke") != 0) {
+        fprintf(stderr, "mcxsec kms: domain add-external | revoke | list\n");
         return CLI_USAGE;
     }
 #if MCX_HAVE_KMSXML
+    if (strcmp(sub, "revoke") == 0)
+        return domain_revoke(a, s);
     const char *path = cli_require(a, CMD, "cert");
     uint8_t *buf;
     size_t n;
@@ -443,13 +543,18 @@ static int do_domain(const struct cli_args *a, struct kms_store *s)
         return cli_fail(CMD, "domain add-external", e);
     e = kmsdb_domain_add(s, cert.kms_uri, xml, actor_name(a));
     mcx_kmsxml_free(xml, xlen);
+    if (e == MCX_ERR_REVOKED) {
+        fprintf(stderr, "mcxsec kms: external domain %s was revoked; it cannot be added again\n",
+                cert.kms_uri);
+        return CLI_USAGE;
+    }
     if (e != MCX_OK)
         return db_fail(s, "domain add-external", e);
     if (!cli_flag(a, "quiet"))
         printf("added external domain %s\n", cert.kms_uri);
     return CLI_OK;
 #else
-    fprintf(stderr, "mcxsec kms: domain add-external needs the Annex D document reader, not in this build\n");
+    fprintf(stderr, "mcxsec kms: domain %s needs the Annex D documents, not in this build\n", sub);
     return CLI_FAILURE;
 #endif
 }
@@ -501,36 +606,75 @@ struct issue_job {
     struct kms_store *s;
     struct uri_list *l;
     uint64_t period_no;
+    const char *actor;
     atomic_size_t next, done, fresh, failed;
+};
+
+/* Key sets are generated in parallel and stored ISSUE_BATCH at a time, each with its own audit
+ * record, in one transaction per batch (so 100,000 users do not cost 100,000 synchronous
+ * commits, and none is stored without its record). */
+#define ISSUE_BATCH 128
+
+static void flush_batch(struct issue_job *j, struct kmsdb_batch_item *b, size_t n)
+{
+    uint64_t stored = 0;
+    if (n == 0)
+        return;
+    mcx_err e = kmsdb_keyset_put_batch(j->s, b, n, j->actor, "issued by issue-all", &stored);
+    if (e != MCX_OK) {
+        atomic_fetch_add(&j->failed, n);
+        fprintf(stderr, "\nmcxsec kms: issue-all: storing %zu key sets: %s\n", n,
+                e == MCX_ERR_DB ? j->s->errmsg : mcx_strerror(e));
+    } else {
+        atomic_fetch_add(&j->fresh, (size_t)stored);
+    }
+    mcx_wipe(b, n * sizeof *b);
+}
+
+struct issue_worker_arg {
+    struct issue_job *j;
+    struct kmsdb_batch_item *b; /* ISSUE_BATCH items, this worker's own */
 };
 
 static void *issue_worker(void *arg)
 {
-    struct issue_job *j = arg;
+    struct issue_job *j = ((struct issue_worker_arg *)arg)->j;
+    struct kmsdb_batch_item *b = ((struct issue_worker_arg *)arg)->b;
+    size_t nb = 0;
     for (;;) {
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->l->n)
             break;
+        const char *uri = j->l->uris[i];
+        struct kms_stored_keyset have;
         struct mcx_kms_keyset k;
-        int fresh = 0;
-        mcx_err e = kms_issue(j->iss, j->s, j->l->uris[i], j->period_no, &k, &fresh);
-        mcx_wipe(&k, sizeof k);
+        mcx_err e = kmsdb_keyset_get(j->s, uri, j->period_no, &have);
+        mcx_wipe(&have, sizeof have);
+        if (e == MCX_ERR_NOT_FOUND) {
+            e = kms_issue_generate(j->iss, uri, j->period_no, &k, &b[nb].k);
+            mcx_wipe(&k, sizeof k);
+            if (e == MCX_OK) {
+                b[nb++].uri = uri;
+                if (nb == ISSUE_BATCH) {
+                    flush_batch(j, b, nb);
+                    nb = 0;
+                }
+            }
+        }
         if (e != MCX_OK) {
             atomic_fetch_add(&j->failed, 1);
-            fprintf(stderr, "\nmcxsec kms: issue-all: %s: %s\n", j->l->uris[i], mcx_strerror(e));
+            fprintf(stderr, "\nmcxsec kms: issue-all: %s: %s\n", uri, mcx_strerror(e));
         }
-        atomic_fetch_add(&j->fresh, (size_t)fresh);
         atomic_fetch_add(&j->done, 1);
     }
+    flush_batch(j, b, nb);
     return NULL;
 }
 
 static int do_issue_all(const struct cli_args *a, struct kms_store *s)
 {
     const char *which = cli_require(a, CMD, "period");
-    struct kms_kek_source src;
     struct kms_issuer *iss = NULL;
-    char *pass = NULL, err[256] = "";
     uint64_t threads = (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
     int rc;
     if (which == NULL)
@@ -540,14 +684,9 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
         fprintf(stderr, "mcxsec kms: --threads must be 1..256\n");
         return CLI_USAGE;
     }
-    if ((rc = kek_source(a, &src, &pass)) != CLI_OK)
+    if ((rc = open_issuer(a, s, "issue-all", &iss)) != CLI_OK)
         return rc;
-    mcx_err e = kms_issuer_open(s, &src, &iss, err, sizeof err);
-    drop_pass(pass);
-    if (e != MCX_OK) {
-        fprintf(stderr, "mcxsec kms: %s\n", err);
-        return cli_fail(CMD, "issue-all", e);
-    }
+    mcx_err e;
     uint64_t period_no = 0;
     if (strcmp(which, "current") == 0 || strcmp(which, "next") == 0) {
         if ((e = kms_period_at(kms_issuer_community(iss), kms_now(), &period_no)) != MCX_OK) {
@@ -572,15 +711,29 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
     job.s = s;
     job.l = &l;
     job.period_no = period_no;
+    job.actor = actor_name(a);
     pthread_t th[256];
+    struct issue_worker_arg wa[256];
     size_t nth = 0;
+    struct kmsdb_batch_item *batches = calloc((size_t)threads * ISSUE_BATCH, sizeof *batches);
+    if (batches == NULL) {
+        kms_issuer_free(iss);
+        free(l.uris);
+        return cli_fail(CMD, "issue-all", MCX_ERR_NOMEM);
+    }
     double t0 = mono();
     int tty = isatty(2) && !cli_flag(a, "quiet");
-    for (; nth < threads; nth++)
-        if (pthread_create(&th[nth], NULL, issue_worker, &job) != 0)
+    for (; nth < threads; nth++) {
+        wa[nth].j = &job;
+        wa[nth].b = batches + nth * ISSUE_BATCH;
+        if (pthread_create(&th[nth], NULL, issue_worker, &wa[nth]) != 0)
             break;
-    if (nth == 0)
-        issue_worker(&job);
+    }
+    if (nth == 0) {
+        wa[0].j = &job;
+        wa[0].b = batches;
+        issue_worker(&wa[0]);
+    }
     while (atomic_load(&job.done) < l.n && nth > 0) {
         if (tty)
             progress(atomic_load(&job.done), l.n, t0);
@@ -589,6 +742,8 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
     }
     for (size_t i = 0; i < nth; i++)
         pthread_join(th[i], NULL);
+    mcx_wipe(batches, (size_t)threads * ISSUE_BATCH * sizeof *batches);
+    free(batches);
     if (tty) {
         progress(l.n, l.n, t0);
         fputc('\n', stderr);
@@ -614,6 +769,47 @@ static int do_issue_all(const struct cli_args *a, struct kms_store *s)
     free(l.uris);
     kms_issuer_free(iss);
     return failed ? CLI_FAILURE : CLI_OK;
+}
+
+/* ---- check ----------------------------------------------------------------------------------- */
+
+static int do_check(const struct cli_args *a, struct kms_store *s)
+{
+    struct kms_issuer *iss = NULL;
+    struct kms_check_report r;
+    int rc;
+    if ((rc = open_issuer(a, s, "check", &iss)) != CLI_OK)
+        return rc;
+    mcx_err e = kms_check(iss, s, cli_flag(a, "validate"), &r);
+    kms_issuer_free(iss);
+    if (e != MCX_OK && e != MCX_ERR_VERIFY) {
+        if (!r.db_ok && r.db[0])
+            fprintf(stderr, "mcxsec kms: check: %s\n", r.db);
+        return db_fail(s, "check", e);
+    }
+    struct cli_out o;
+    cli_out_init(&o, a->json);
+    cli_out_str(&o, "database", r.db);
+    cli_out_u64(&o, "keysets", r.keysets);
+    cli_out_u64(&o, "opened", r.opened);
+    if (cli_flag(a, "validate"))
+        cli_out_u64(&o, "validated", r.validated);
+    cli_out_u64(&o, "bad", r.bad);
+    if (r.bad)
+        cli_out_str(&o, "first_bad", r.first_bad);
+    cli_out_str(&o, "audit", r.audit_ok ? "ok" : "BROKEN");
+    cli_out_u64(&o, "audit_records", r.audit_records);
+    cli_out_flush(&o);
+    if (e != MCX_OK) {
+        if (r.bad)
+            fprintf(stderr, "mcxsec kms: check: %llu key set(s) bad, first: %s\n",
+                    (unsigned long long)r.bad, r.first_bad);
+        if (!r.audit_ok)
+            fprintf(stderr, "mcxsec kms: check: audit chain BROKEN at record %lld\n",
+                    (long long)r.audit_bad_seq);
+        return CLI_VERIFY_FAILED;
+    }
+    return CLI_OK;
 }
 
 /* ---- audit ------------------------------------------------------------------------------------- */
@@ -677,7 +873,7 @@ int cmd_kms(int argc, char **argv)
     }
     const char *c = a.pos[0];
     if (strcmp(c, "init") && strcmp(c, "cert") && strcmp(c, "user") && strcmp(c, "grant") && strcmp(c, "domain") &&
-        strcmp(c, "issue-all") && strcmp(c, "audit")) {
+        strcmp(c, "issue-all") && strcmp(c, "audit") && strcmp(c, "check")) {
         fprintf(stderr, "mcxsec kms: unknown command '%s'\n", c);
         usage(stderr);
         return CLI_USAGE;
@@ -696,6 +892,8 @@ int cmd_kms(int argc, char **argv)
         rc = do_domain(&a, s);
     else if (strcmp(c, "issue-all") == 0)
         rc = do_issue_all(&a, s);
+    else if (strcmp(c, "check") == 0)
+        rc = do_check(&a, s);
     else
         rc = do_audit(&a, s);
     kms_store_close(s);

@@ -46,6 +46,17 @@ static int set_double(double *dst, const char *v, double lo, double hi)
     return 0;
 }
 
+static int set_bool(int *dst, const char *v)
+{
+    if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *dst = 1;
+    else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *dst = 0;
+    else
+        return -1;
+    return 0;
+}
+
 #define IS(s, n) (strcmp(section, s) == 0 && strcmp(name, n) == 0)
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -77,12 +88,16 @@ static int handler(void *user, const char *section, const char *name, const char
         r = set_str(c->admin_listen, sizeof c->admin_listen, value);
     else if (IS("database", "url"))
         r = set_str(c->db_url, sizeof c->db_url, value);
+    else if (IS("database", "connections"))
+        r = set_uint(&c->db_connections, value, 0, KMS_STORE_MAX_CONNECTIONS);
     else if (IS("secrets", "kek_file"))
         r = set_str(c->kek_file, sizeof c->kek_file, value);
     else if (IS("secrets", "passphrase_file"))
         r = set_str(c->passphrase_file, sizeof c->passphrase_file, value);
     else if (IS("secrets", "passphrase_env"))
         r = set_str(c->passphrase_env, sizeof c->passphrase_env, value);
+    else if (IS("secrets", "require_mlock"))
+        r = set_bool(&c->require_mlock, value);
     else if (IS("auth", "issuer"))
         r = set_str(c->auth.issuer, sizeof c->auth.issuer, value);
     else if (IS("auth", "audience"))
@@ -92,20 +107,35 @@ static int handler(void *user, const char *section, const char *name, const char
     else if (IS("auth", "service_id_claim"))
         r = set_str(c->auth.id_claim, sizeof c->auth.id_claim, value);
     else if (IS("auth", "algorithm")) {
-        r = (strcmp(value, "ES256") == 0 || strcmp(value, "RS256") == 0) ? set_str(c->auth.alg, sizeof c->auth.alg, value) : -1;
-    } else if (IS("auth", "public_key"))
-        r = set_str(c->idms_public_key, sizeof c->idms_public_key, value);
+        r = (strcmp(value, "ES256") == 0 || strcmp(value, "RS256") == 0)
+                ? set_str(c->auth.alg, sizeof c->auth.alg, value)
+                : -1;
+    } else if (strcmp(section, "auth") == 0 &&
+               (strcmp(name, "public_key") == 0 || strncmp(name, "public_key.", 11) == 0)) {
+        /* public_key = FILE: tokens without kid; public_key.<kid> = FILE: tokens with that kid */
+        char why[400];
+        if (kms_auth_load_key(&c->auth, name[10] == '.' ? name + 11 : NULL, value, why,
+                              sizeof why) != MCX_OK) {
+            snprintf(x->err, x->errlen, "[auth] %s: %s", name, why);
+            x->failed = 1;
+            return 0;
+        }
+    }
     else if (IS("auth", "max_skew")) {
         r = set_uint(&u, value, 0, 300);
         c->auth.max_skew = u;
-    } else if (IS("limits", "client_rate"))
-        r = set_double(&c->client_rate, value, 0, 1e6);
+    } else if (IS("limits", "ip_rate"))
+        r = set_double(&c->limits.ip_rate, value, 0, 1e6);
+    else if (IS("limits", "ip_burst"))
+        r = set_double(&c->limits.ip_burst, value, 1, 1e6);
+    else if (IS("limits", "client_rate"))
+        r = set_double(&c->limits.client_rate, value, 0, 1e6);
     else if (IS("limits", "client_burst"))
-        r = set_double(&c->client_burst, value, 1, 1e6);
+        r = set_double(&c->limits.client_burst, value, 1, 1e6);
     else if (IS("limits", "global_rate"))
-        r = set_double(&c->global_rate, value, 0, 1e7);
+        r = set_double(&c->limits.global_rate, value, 0, 1e7);
     else if (IS("limits", "global_burst"))
-        r = set_double(&c->global_burst, value, 1, 1e7);
+        r = set_double(&c->limits.global_burst, value, 1, 1e7);
     else if (IS("limits", "max_inflight"))
         r = set_uint(&c->max_inflight, value, 1, 100000);
     else if (IS("policy", "prefetch_periods"))
@@ -115,7 +145,13 @@ static int handler(void *user, const char *section, const char *name, const char
     else if (IS("policy", "max_request_age")) {
         r = set_uint(&u, value, 0, 86400);
         c->max_request_age = (int)u;
-    } else if (IS("log", "audit_jsonl"))
+    } else if (IS("log", "audit_queue"))
+        r = set_uint(&c->audit_queue, value, 1, 1000000);
+    else if (IS("log", "audit_per_source"))
+        r = set_uint(&c->audit_per_source, value, 1, 1000000);
+    else if (IS("log", "audit_window_ms"))
+        r = set_uint(&c->audit_window_ms, value, 1, 60000);
+    else if (IS("log", "audit_jsonl"))
         r = set_str(c->audit_jsonl, sizeof c->audit_jsonl, value);
     else if (IS("log", "verbose")) {
         r = set_uint(&u, value, 0, 2);
@@ -140,24 +176,32 @@ static void defaults(struct kmsd_config *c)
     snprintf(c->admin_listen, sizeof c->admin_listen, "127.0.0.1:9443");
     c->threads = 4;
     c->max_connections = 1024;
-    c->per_ip_connections = 0;
+    c->per_ip_connections = 64;
     c->connection_timeout = 15;
     c->max_body = 16 * 1024;
     snprintf(c->auth.alg, sizeof c->auth.alg, "ES256");
     snprintf(c->auth.scope, sizeof c->auth.scope, "3gpp:mc:ptt_key_management_service");
     snprintf(c->auth.id_claim, sizeof c->auth.id_claim, "mcptt_id");
     c->auth.max_skew = 30;
-    c->client_rate = 20;
-    c->client_burst = 40;
-    c->global_rate = 0;
-    c->global_burst = 10000;
+    /* Defaults sized for one node on two cores: a source address (one UE, or a NAT of many) gets
+     * 50 requests/s, an identity 20/s, and the node as a whole 20,000/s (far above what key
+     * generation sustains, still a bound on what refusals may cost). */
+    c->limits.ip_rate = 50;
+    c->limits.ip_burst = 100;
+    c->limits.client_rate = 20;
+    c->limits.client_burst = 40;
+    c->limits.global_rate = 20000;
+    c->limits.global_burst = 40000;
     c->max_inflight = 512;
     c->prefetch_periods = 1;
     c->past_periods = 1;
     c->max_request_age = 0;
+    c->audit_queue = 512;
+    c->audit_per_source = 16;
+    c->audit_window_ms = 250;
 }
 
-int kmsd_config_load(const char *path, struct kmsd_config *c, char *err, size_t errlen)
+static int load(const char *path, struct kmsd_config *c, char *err, size_t errlen)
 {
     struct load_ctx x = {c, err, errlen, 0};
     defaults(c);
@@ -181,11 +225,13 @@ int kmsd_config_load(const char *path, struct kmsd_config *c, char *err, size_t 
         return -1;
     }
     if ((c->kek_file[0] != 0) + (c->passphrase_file[0] != 0) + (c->passphrase_env[0] != 0) != 1) {
-        snprintf(err, errlen, "[secrets]: set exactly one of kek_file, passphrase_file, passphrase_env");
+        snprintf(err, errlen,
+                 "[secrets]: set exactly one of kek_file, passphrase_file, passphrase_env");
         return -1;
     }
-    if (!c->auth.issuer[0] || !c->auth.audience[0] || !c->idms_public_key[0]) {
-        snprintf(err, errlen, "[auth] issuer, audience and public_key are required");
+    if (!c->auth.issuer[0] || !c->auth.audience[0] || c->auth.nkeys == 0) {
+        snprintf(err, errlen,
+                 "[auth] issuer, audience and public_key (or public_key.<kid>) are required");
         return -1;
     }
     if (strncmp(c->admin_listen, "127.", 4) != 0 && strncmp(c->admin_listen, "[::1]", 5) != 0 &&
@@ -193,9 +239,15 @@ int kmsd_config_load(const char *path, struct kmsd_config *c, char *err, size_t 
         snprintf(err, errlen, "[admin] listen must be a loopback address (or off)");
         return -1;
     }
-    if (kms_auth_load_key(&c->auth, c->idms_public_key, err, errlen) != MCX_OK)
-        return -1;
     return 0;
+}
+
+int kmsd_config_load(const char *path, struct kmsd_config *c, char *err, size_t errlen)
+{
+    int r = load(path, c, err, errlen);
+    if (r != 0)
+        kms_auth_cfg_free(&c->auth); /* keys loaded before the error */
+    return r;
 }
 
 void kmsd_config_free(struct kmsd_config *c)

@@ -1,20 +1,28 @@
 /*
  * services/kms/daemon/http.c — the HTTPS interface of mcxsec-kmsd (TS 33.180 Annex D, D.2 / D.3):
  *   POST /keymanagement/identity/v1/init                        -> KmsInit (Root KMS certificate)
- *   POST /keymanagement/identity/v1/keyprov                     -> KmsKeyProv, caller, current period
- *   POST /keymanagement/identity/v1/keyprov/<%-URI>[/<NTP hex>] -> KmsKeyProv for that identity/time
- *   POST /keymanagement/identity/v1/certcache[/<CacheNum>]      -> KmsCertCache (external domains)
- * and, on a separate loopback listener, GET /healthz and GET /metrics (Prometheus text).
+ *   POST /keymanagement/identity/v1/keyprov                     -> KmsKeyProv, caller, current
+ * period POST /keymanagement/identity/v1/keyprov/<%-URI>[/<NTP hex>] -> KmsKeyProv for that
+ * identity/time POST /keymanagement/identity/v1/certcache[/<CacheNum>]      -> KmsCertCache
+ * (external domains) and, on a separate loopback listener, GET /healthz and GET /metrics
+ * (Prometheus text).
  *
  * Every request needs an RFC 6750 Bearer token (auth.h); the identity it names is the only one the
  * caller gets keys for, unless the administrator granted it others (group / server identities).
- * Every refusal carries a KmsError with the HTTP status as ErrorCode, is logged, and (except
- * 429/503 overload answers, which are counted instead so an attacker cannot make us write) audited.
+ * Every refusal carries a KmsError with the HTTP status as ErrorCode and is logged and audited
+ * through the bounded, group-committed refusal queue (auditq.h), so a flood of refusals costs the
+ * database at most one transaction per audit window.
+ *
+ * Abuse resistance (MCSEC-1.1-2), in the order applied: the connection caps (total, per address)
+ * and the idle timeout in libmicrohttpd; then, before anything else is looked at, the per-address
+ * token bucket (429) and the global bucket and in-flight cap (503); after authentication the
+ * per-identity bucket (429).
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,17 +61,21 @@ void kmsd_log(int level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    /* journald adds timestamps; the <n> prefix is the sd-daemon priority (3 err, 6 info, 7 debug) */
+    /* journald adds timestamps; the <n> prefix is the sd-daemon priority (3 err, 6 info, 7 debug)
+     */
     fprintf(stderr, "<%d>mcxsec-kmsd: %s\n", level == 0 ? 3 : level == 1 ? 6 : 7, buf);
 }
 
-/* ---- per-request state --------------------------------------------------------------------------- */
+/* ---- per-request state
+ * --------------------------------------------------------------------------- */
 
 struct req {
     char *body;
     size_t len, cap;
     int too_large;
     int counted; /* holds an in-flight slot */
+    double t0;   /* when the request head was complete */
+    char ip[INET6_ADDRSTRLEN];
 };
 
 struct answer {
@@ -98,8 +110,11 @@ static enum MHD_Result send_answer(struct MHD_Connection *c, struct answer *a)
     MHD_add_response_header(r, "Cache-Control", "no-store");
     if (a->www_auth != NULL)
         MHD_add_response_header(r, "WWW-Authenticate", a->www_auth);
-    if (a->retry_after > 0)
-        MHD_add_response_header(r, "Retry-After", "1");
+    if (a->retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", a->retry_after);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
     enum MHD_Result ret = MHD_queue_response(c, a->status, r);
     MHD_destroy_response(r);
     return ret;
@@ -115,9 +130,10 @@ static void fill_hdr(struct kmsd *d, struct mcx_kms_response *h, const char *use
     snprintf(h->client_req_url, sizeof h->client_req_url, "%s", url);
 }
 
-/* A refusal: KmsError with ErrorCode = HTTP status. Audited unless quiet. */
-static void refuse(struct kmsd *d, struct answer *a, unsigned status, const char *user, const char *url,
-                   const char *action, const char *why, int quiet)
+/* A refusal: KmsError with ErrorCode = HTTP status; counted, then logged and audited by the refusal
+ * queue's writer (one record, or a share of a per-source summary record when over budget). */
+static void refuse(struct kmsd *d, struct answer *a, const struct req *rq, unsigned status,
+                   const char *user, const char *url, const char *action, const char *why)
 {
     struct mcx_kms_response h;
     fill_hdr(d, &h, user, url);
@@ -127,26 +143,44 @@ static void refuse(struct kmsd *d, struct answer *a, unsigned status, const char
         a->len = 0;
     }
     switch (status) {
-    case 400: atomic_fetch_add(&d->m.bad_request, 1); break;
-    case 401: atomic_fetch_add(&d->m.refused_auth, 1); break;
-    case 403: atomic_fetch_add(&d->m.refused_forbidden, 1); break;
-    case 404: case 405: atomic_fetch_add(&d->m.not_found, 1); break;
-    case 413: atomic_fetch_add(&d->m.too_large, 1); break;
-    case 429: atomic_fetch_add(&d->m.rate_limited, 1); break;
-    case 503: atomic_fetch_add(&d->m.overloaded, 1); break;
-    default: atomic_fetch_add(&d->m.server_errors, 1); break;
+    case 400:
+        atomic_fetch_add(&d->m.bad_request, 1);
+        break;
+    case 401:
+        atomic_fetch_add(&d->m.refused_auth, 1);
+        break;
+    case 403:
+        atomic_fetch_add(&d->m.refused_forbidden, 1);
+        break;
+    case 404:
+        atomic_fetch_add(&d->m.not_found, 1);
+        break;
+    case 405:
+        atomic_fetch_add(&d->m.bad_method, 1);
+        break;
+    case 413:
+        atomic_fetch_add(&d->m.too_large, 1);
+        break;
+    case 429:
+        atomic_fetch_add(&d->m.rate_limited, 1);
+        break;
+    case 503:
+        atomic_fetch_add(&d->m.overloaded, 1);
+        break;
+    default:
+        atomic_fetch_add(&d->m.server_errors, 1);
+        break;
     }
-    if (quiet)
-        return;
-    kmsd_log(1, "refused %u %s user=%s: %s", status, action, user && *user ? user : "-", why);
+    const char *who = user && *user ? user : "anonymous";
     char detail[512];
-    snprintf(detail, sizeof detail, "status=%u path=%.200s reason=%s", status, url, why);
-    if (kms_audit(d->store, user && *user ? user : "anonymous", action, user && *user ? user : "-", detail,
-                  "refused") != MCX_OK)
-        kmsd_log(0, "audit write failed: %s", d->store->errmsg);
+    snprintf(detail, sizeof detail, "status=%u path=%.200s ip=%s reason=%s", status, url, rq->ip,
+             why);
+    kmsd_log(2, "refused %u %s ip=%s user=%s: %s", status, action, rq->ip, who, why);
+    kms_auditq_push(d->auditq, rq->ip, who, action, user && *user ? user : "-", detail, "refused");
 }
 
-/* ---- path parsing ------------------------------------------------------------------------------- */
+/* ---- path parsing -------------------------------------------------------------------------------
+ */
 
 static int hexv(int c)
 {
@@ -159,8 +193,8 @@ static int hexv(int c)
     return -1;
 }
 
-/* Strict percent-decoding of one path segment: %XX only, no NUL / control characters after decoding,
- * no raw characters outside the RFC 3986 pchar set. */
+/* Strict percent-decoding of one path segment: %XX only, no NUL / control characters after
+ * decoding, no raw characters outside the RFC 3986 pchar set. */
 static int pct_decode(const char *s, size_t n, char *out, size_t cap)
 {
     size_t o = 0;
@@ -176,8 +210,8 @@ static int pct_decode(const char *s, size_t n, char *out, size_t cap)
             i += 2;
             if (ch < 0x20 || ch == 0x7f)
                 return -1;
-        } else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                     strchr("-._~!$&'()*+,;=:@", ch) != NULL)) {
+        } else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                     (ch >= '0' && ch <= '9') || strchr("-._~!$&'()*+,;=:@", ch) != NULL)) {
             return -1;
         }
         if (o + 1 >= cap)
@@ -248,11 +282,15 @@ static unsigned parse_path(const char *url, struct target *t)
     return 404;
 }
 
-/* ---- handlers ------------------------------------------------------------------------------------ */
+/* ---- handlers
+ * ------------------------------------------------------------------------------------ */
 
 static const char *route_name(enum route r)
 {
-    return r == R_INIT ? "init" : r == R_KEYPROV ? "keyprov" : r == R_CERTCACHE ? "certcache" : "unknown";
+    return r == R_INIT        ? "init"
+           : r == R_KEYPROV   ? "keyprov"
+           : r == R_CERTCACHE ? "certcache"
+                              : "unknown";
 }
 
 struct doc_list {
@@ -262,11 +300,14 @@ struct doc_list {
     int overflow;
 };
 
-static int collect_domain(void *ctx, const char *uri, const char *xml, int64_t added)
+/* A revoked domain is served too: its stored certificate carries Revoked=true (domain revoke), so
+ * clients learn of the revocation at their next cert-cache fetch. */
+static int collect_domain(void *ctx, const char *uri, const char *xml, int64_t added, int revoked)
 {
     struct doc_list *l = ctx;
     (void)uri;
     (void)added;
+    (void)revoked;
     if (l->n == 64) {
         l->overflow = 1;
         return 1;
@@ -290,76 +331,82 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
 
     unsigned st = parse_path(url, &t);
     if (st == 404) {
-        refuse(d, a, 404, NULL, url, "request", "unknown resource", 0);
+        refuse(d, a, rq, 404, NULL, url, "request", "unknown resource");
         return;
     }
     /* 1. Who is asking (RFC 6750 Bearer token). */
     const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (authz == NULL || strncmp(authz, "Bearer ", 7) != 0) {
-        refuse(d, a, 401, NULL, url, route_name(t.route), "no Bearer access token", 0);
+        refuse(d, a, rq, 401, NULL, url, route_name(t.route), "no Bearer access token");
         a->www_auth = "Bearer realm=\"mcxsec-kms\"";
         return;
     }
     const char *tok = authz + 7;
     pthread_rwlock_rdlock(&d->cfg_lock);
-    rc = kms_auth_verify_cached(&d->cfg.auth, d->tokens, tok, strlen(tok), kms_now(), identity, why, sizeof why);
+    rc = kms_auth_verify_cached(&d->cfg.auth, d->tokens, tok, strlen(tok), kms_now(), identity, why,
+                                sizeof why);
     pthread_rwlock_unlock(&d->cfg_lock);
     if (rc != MCX_OK) {
         int scope = rc == MCX_ERR_FORBIDDEN;
-        refuse(d, a, scope ? 403 : 401, NULL, url, route_name(t.route), why, 0);
+        refuse(d, a, rq, scope ? 403 : 401, NULL, url, route_name(t.route), why);
         a->www_auth = scope ? "Bearer realm=\"mcxsec-kms\", error=\"insufficient_scope\""
                             : "Bearer realm=\"mcxsec-kms\", error=\"invalid_token\"";
         return;
     }
-    /* 2. Per-client rate limit, keyed by the authenticated identity. */
-    if (kms_rl_take(&d->rl, identity, kmsd_mono()) != KMS_RL_OK) {
-        refuse(d, a, 429, identity, url, route_name(t.route), "rate limit", 1);
-        a->retry_after = 1;
+    /* 2. Per-client rate limit, keyed by the authenticated identity (the per-address and global
+     *    buckets were taken before authentication, once per request). */
+    unsigned wait = kms_rl_take_key(&d->rl, KMS_RL_BY_IDENTITY, identity, kmsd_mono());
+    if (wait > 0) {
+        refuse(d, a, rq, 429, identity, url, route_name(t.route), "rate limit (identity)");
+        a->retry_after = (int)wait;
         return;
     }
     if (st == 400) {
-        refuse(d, a, 400, identity, url, route_name(t.route), "malformed path (percent-encoding or time)", 0);
+        refuse(d, a, rq, 400, identity, url, route_name(t.route),
+               "malformed path (percent-encoding or time)");
         return;
     }
     /* 3. The KmsRequest body (D.2.2). */
     rc = mcx_kmsmsg_read_request(rq->body ? rq->body : "", rq->len, &kr);
     if (rc != MCX_OK) {
-        refuse(d, a, 400, identity, url, route_name(t.route), "malformed KmsRequest", 0);
+        refuse(d, a, rq, 400, identity, url, route_name(t.route), "malformed KmsRequest");
         return;
     }
     /* KMS Initialize is how a client learns the KMS URI: there, a different KmsUri is tolerated. */
     if (t.route != R_INIT && strcmp(kr.kms_uri, comm->kms_uri) != 0) {
-        refuse(d, a, 400, identity, url, route_name(t.route), "KmsUri is not this KMS", 0);
+        refuse(d, a, rq, 400, identity, url, route_name(t.route), "KmsUri is not this KMS");
         return;
     }
     if (strcmp(kr.user_uri, identity) != 0) {
-        refuse(d, a, 403, identity, url, route_name(t.route), "UserUri does not match the access token", 0);
+        refuse(d, a, rq, 403, identity, url, route_name(t.route),
+               "UserUri does not match the access token");
         return;
     }
     if (d->cfg.max_request_age > 0 && llabs(kms_now() - kr.time) > d->cfg.max_request_age) {
-        refuse(d, a, 400, identity, url, route_name(t.route), "request Time too far from now", 0);
+        refuse(d, a, rq, 400, identity, url, route_name(t.route), "request Time too far from now");
         return;
     }
     /* 4. The requester must be provisioned and not revoked. */
     struct kms_user u;
     rc = kmsdb_user_get(d->store, identity, &u);
     if (rc == MCX_ERR_NOT_FOUND) {
-        refuse(d, a, 403, identity, url, route_name(t.route), "identity not provisioned in this KMS", 0);
+        refuse(d, a, rq, 403, identity, url, route_name(t.route),
+               "identity not provisioned in this KMS");
         return;
     }
     if (rc != MCX_OK) {
-        refuse(d, a, 500, identity, url, route_name(t.route), "database error", 0);
+        refuse(d, a, rq, 500, identity, url, route_name(t.route), "database error");
         return;
     }
     if (u.revoked) {
         atomic_fetch_add(&d->m.refused_revoked, 1);
-        refuse(d, a, 403, identity, url, route_name(t.route), "identity revoked", 0);
+        refuse(d, a, rq, 403, identity, url, route_name(t.route), "identity revoked");
         return;
     }
     if (kr.external_domain_used[0]) {
         /* MCSEC-1.7: the client reports use of an external domain; record it. */
-        (void)kms_audit(d->store, identity, "domain.report", kr.external_domain_used, "reported by client",
-                        "ok");
+        (void)kms_audit(d->store, identity, "domain.report", kr.external_domain_used,
+                        "reported by client", "ok");
     }
     if (kr.has_client_error) {
         char detail[320];
@@ -371,13 +418,14 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
 
     if (t.route == R_INIT) {
         if (root_cert_doc == NULL) {
-            refuse(d, a, 501, identity, url, "init", "KMS certificate writer not built", 0);
+            refuse(d, a, rq, 501, identity, url, "init", "KMS certificate writer not built");
             return;
         }
         const char *docs[1] = {root_cert_doc};
         size_t lens[1] = {root_cert_len};
-        if (mcx_kmsmsg_write_response(&h, MCX_KMS_MSG_INIT, docs, lens, 1, 0, &a->xml, &a->len) != MCX_OK) {
-            refuse(d, a, 500, identity, url, "init", "response encoding failed", 0);
+        if (mcx_kmsmsg_write_response(&h, MCX_KMS_MSG_INIT, docs, lens, 1, 0, &a->xml, &a->len) !=
+            MCX_OK) {
+            refuse(d, a, rq, 500, identity, url, "init", "response encoding failed");
             return;
         }
         a->status = 200;
@@ -396,13 +444,13 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
         mcx_wipe(&now_comm, sizeof now_comm);
         if (!(t.has_cache_num && t.cache_num == cache_num)) {
             if (kmsdb_domain_list_for(d->store, identity, collect_domain, &l) != MCX_OK) {
-                refuse(d, a, 500, identity, url, "certcache", "database error", 0);
+                refuse(d, a, rq, 500, identity, url, "certcache", "database error");
                 goto cc_out;
             }
         }
-        if (mcx_kmsmsg_write_response(&h, MCX_KMS_MSG_CERTCACHE, (const char *const *)l.docs, l.lens, l.n,
-                                      cache_num, &a->xml, &a->len) != MCX_OK) {
-            refuse(d, a, 500, identity, url, "certcache", "response encoding failed", 0);
+        if (mcx_kmsmsg_write_response(&h, MCX_KMS_MSG_CERTCACHE, (const char *const *)l.docs,
+                                      l.lens, l.n, cache_num, &a->xml, &a->len) != MCX_OK) {
+            refuse(d, a, rq, 500, identity, url, "certcache", "response encoding failed");
             goto cc_out;
         }
         a->status = 200;
@@ -418,8 +466,9 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
     if (strcmp(target, identity) != 0) {
         rc = kmsdb_grant_check(d->store, identity, "identity", target);
         if (rc != MCX_OK) {
-            refuse(d, a, rc == MCX_ERR_FORBIDDEN ? 403 : 500, identity, url, "keyprov",
-                   rc == MCX_ERR_FORBIDDEN ? "not permitted to obtain keys of that identity" : "database error", 0);
+            refuse(d, a, rq, rc == MCX_ERR_FORBIDDEN ? 403 : 500, identity, url, "keyprov",
+                   rc == MCX_ERR_FORBIDDEN ? "not permitted to obtain keys of that identity"
+                                           : "database error");
             return;
         }
         struct kms_user tu;
@@ -427,25 +476,26 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
         if (rc != MCX_OK || tu.revoked) {
             if (tu.revoked)
                 atomic_fetch_add(&d->m.refused_revoked, 1);
-            refuse(d, a, 403, identity, url, "keyprov",
-                   rc == MCX_OK ? "target identity revoked" : "target identity not provisioned", 0);
+            refuse(d, a, rq, 403, identity, url, "keyprov",
+                   rc == MCX_OK ? "target identity revoked" : "target identity not provisioned");
             return;
         }
     }
     uint64_t cur = 0, want = 0;
     if (kms_period_at(comm, kms_now(), &cur) != MCX_OK) {
-        refuse(d, a, 500, identity, url, "keyprov", "key period arithmetic failed", 0);
+        refuse(d, a, rq, 500, identity, url, "keyprov", "key period arithmetic failed");
         return;
     }
     want = cur;
     if (t.has_time) {
         if (t.ntp_seconds < comm->offset) {
-            refuse(d, a, 400, identity, url, "keyprov", "time before the first key period", 0);
+            refuse(d, a, rq, 400, identity, url, "keyprov", "time before the first key period");
             return;
         }
         want = (t.ntp_seconds - comm->offset) / comm->period;
         if (want > cur + d->cfg.prefetch_periods || want + d->cfg.past_periods < cur) {
-            refuse(d, a, 403, identity, url, "keyprov", "key period outside the permitted window", 0);
+            refuse(d, a, rq, 403, identity, url, "keyprov",
+                   "key period outside the permitted window");
             return;
         }
     }
@@ -457,8 +507,9 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
     rc = kms_issue_audited(d->issuer, d->store, target, want, identity, detail, &ks, &fresh);
     if (rc != MCX_OK) {
         mcx_wipe(&ks, sizeof ks);
-        kmsd_log(0, "issuing for %s period %llu failed: %s", target, (unsigned long long)want, mcx_strerror(rc));
-        refuse(d, a, 500, identity, url, "keyprov", "key issuing failed", 0);
+        kmsd_log(0, "issuing for %s period %llu failed: %s", target, (unsigned long long)want,
+                 mcx_strerror(rc));
+        refuse(d, a, rq, 500, identity, url, "keyprov", "key issuing failed");
         return;
     }
     char *doc = NULL;
@@ -472,7 +523,7 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
     }
     mcx_kmsxml_free(doc, dlen);
     if (rc != MCX_OK) {
-        refuse(d, a, 500, identity, url, "keyprov", "response encoding failed", 0);
+        refuse(d, a, rq, 500, identity, url, "keyprov", "response encoding failed");
         return;
     }
     a->status = 200;
@@ -483,15 +534,33 @@ static void handle(struct kmsd *d, struct MHD_Connection *c, const char *url, st
             kmsd_log(0, "audit write failed: %s", d->store->errmsg);
     }
 #else
-    refuse(d, a, 501, identity, url, "keyprov", "key issuing not built (crypto core / Annex D writer missing)", 0);
+    refuse(d, a, rq, 501, identity, url, "keyprov",
+           "key issuing not built (crypto core / Annex D writer missing)");
 #endif
 }
 
-/* ---- libmicrohttpd glue ----------------------------------------------------------------------- */
+/* ---- libmicrohttpd glue -----------------------------------------------------------------------
+ */
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+static void client_ip(struct MHD_Connection *c, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, cap, "unknown");
+    if (ci == NULL || ci->client_addr == NULL)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)cap);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)cap);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct kmsd *d = cls;
     struct req *rq = *con_cls;
@@ -503,21 +572,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (rq == NULL)
             return MHD_NO;
         *con_cls = rq;
+        rq->t0 = kmsd_mono();
+        client_ip(c, rq->ip, sizeof rq->ip);
         atomic_fetch_add(&d->m.requests, 1);
         unsigned inflight = atomic_fetch_add(&d->m.inflight, 1) + 1;
         rq->counted = 1;
-        if (strcmp(method, "POST") != 0) {
-            refuse(d, &a, 405, NULL, url, "request", "only POST is defined (Annex D.2)", 1);
+        /* Before anything else (no token checked, no XML parsed): the source address's bucket... */
+        unsigned wait = kms_rl_take_key(&d->rl, KMS_RL_BY_IP, rq->ip, rq->t0);
+        if (wait > 0) {
+            refuse(d, &a, rq, 429, NULL, url, "request", "rate limit (source address)");
+            a.retry_after = (int)wait;
             return send_answer(c, &a);
         }
-        if (inflight > d->cfg.max_inflight || kms_rl_take(&d->rl, "", kmsd_mono()) == KMS_RL_GLOBAL) {
-            refuse(d, &a, 503, NULL, url, "request", "overloaded", 1);
-            a.retry_after = 1;
+        /* ... then the server's own capacity, counted once per request. */
+        wait = inflight > d->cfg.max_inflight ? 1 : kms_rl_take_global(&d->rl, rq->t0);
+        if (wait > 0) {
+            refuse(d, &a, rq, 503, NULL, url, "request", "overloaded");
+            a.retry_after = (int)wait;
+            return send_answer(c, &a);
+        }
+        if (strcmp(method, "POST") != 0) {
+            refuse(d, &a, rq, 405, NULL, url, "request", "only POST is defined (Annex D.2)");
             return send_answer(c, &a);
         }
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl != NULL && strtoull(cl, NULL, 10) > d->cfg.max_body) {
-            refuse(d, &a, 413, NULL, url, "request", "request body too large", 0);
+            refuse(d, &a, rq, 413, NULL, url, "request", "request body too large");
             return send_answer(c, &a);
         }
         return MHD_YES;
@@ -525,6 +605,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        /* A body dribbled in below the idle timeout still has to arrive within it in total. */
+        if (kmsd_mono() - rq->t0 > (double)d->cfg.connection_timeout) {
+            atomic_fetch_add(&d->m.slow_bodies, 1);
+            return MHD_NO;
+        }
         if (rq->too_large || rq->len + n > d->cfg.max_body) {
             rq->too_large = 1;
             return MHD_YES;
@@ -545,7 +630,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (rq->too_large) {
-        refuse(d, &a, 413, NULL, url, "request", "request body too large", 0);
+        refuse(d, &a, rq, 413, NULL, url, "request", "request body too large");
         return send_answer(c, &a);
     }
     handle(d, c, url, rq, &a);
@@ -573,6 +658,39 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
+/* The total connection cap: refuse (close at once) beyond max_connections instead of letting
+ * libmicrohttpd stop accepting, which leaves new clients hanging in the listen backlog. The count
+ * goes up when a connection starts and down when it closes; concurrent accepts on several worker
+ * threads may overshoot the cap by at most threads - 1. The per-address cap is libmicrohttpd's own
+ * (exact). */
+static atomic_uint open_connections;
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    struct kmsd *d = cls;
+    (void)addr;
+    (void)addrlen;
+    if (atomic_load(&open_connections) >= d->cfg.max_connections) {
+        atomic_fetch_add(&d->m.connections_refused, 1);
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    (void)c;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        atomic_fetch_add(&open_connections, 1);
+        *socket_context = &open_connections; /* this connection is counted */
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context == &open_connections) {
+        atomic_fetch_sub(&open_connections, 1);
+        *socket_context = NULL;
+    }
+}
+
 /* Leave the URL as received: our own strict decoder handles each path segment. */
 static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
@@ -595,12 +713,87 @@ static long rss_kib(void)
     return rss < 0 ? -1 : rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-static enum MHD_Result on_admin(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                const char *version, const char *upload_data, size_t *upload_data_size,
-                                void **con_cls)
+struct text {
+    char *p;
+    size_t cap, len;
+};
+
+static void __attribute__((format(printf, 2, 3))) add(struct text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        t->len = t->len + (size_t)n < t->cap ? t->len + (size_t)n : t->cap - 1;
+}
+
+static void counter(struct text *t, const char *name, const char *help, unsigned long long v)
+{
+    add(t, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name, name, v);
+}
+
+static void metrics_text(struct kmsd *d, char *buf, size_t cap)
+{
+    struct kmsd_metrics *m = &d->m;
+    struct text t = {buf, cap, 0};
+    struct kms_auditq_stats aq;
+    static const struct {
+        const char *status;
+        size_t off;
+    } by_status[] = {
+        {"200", offsetof(struct kmsd_metrics, ok)},
+        {"400", offsetof(struct kmsd_metrics, bad_request)},
+        {"401", offsetof(struct kmsd_metrics, refused_auth)},
+        {"403", offsetof(struct kmsd_metrics, refused_forbidden)},
+        {"404", offsetof(struct kmsd_metrics, not_found)},
+        {"405", offsetof(struct kmsd_metrics, bad_method)},
+        {"413", offsetof(struct kmsd_metrics, too_large)},
+        {"429", offsetof(struct kmsd_metrics, rate_limited)},
+        {"503", offsetof(struct kmsd_metrics, overloaded)},
+        {"5xx", offsetof(struct kmsd_metrics, server_errors)},
+    };
+    buf[0] = '\0';
+    counter(&t, "mcxkms_requests_total", "KMS HTTPS requests received.", m->requests);
+    add(&t, "# HELP mcxkms_responses_total Answers by HTTP status.\n"
+            "# TYPE mcxkms_responses_total counter\n");
+    for (size_t i = 0; i < sizeof by_status / sizeof by_status[0]; i++)
+        add(&t, "mcxkms_responses_total{status=\"%s\"} %llu\n", by_status[i].status,
+            (unsigned long long)atomic_load((atomic_ullong *)((char *)m + by_status[i].off)));
+    counter(&t, "mcxkms_refused_revoked_total", "Requests refused for a revoked identity.",
+            m->refused_revoked);
+    counter(&t, "mcxkms_connections_refused_total",
+            "Connections closed at once: total cap reached.", m->connections_refused);
+    add(&t, "# TYPE mcxkms_connections gauge\nmcxkms_connections %u\n",
+        (unsigned)atomic_load(&open_connections));
+    counter(&t, "mcxkms_slow_bodies_total", "Connections closed: body not complete in time.",
+            m->slow_bodies);
+    counter(&t, "mcxkms_keysets_issued_total", "Key sets generated and stored.", m->keysets_issued);
+    counter(&t, "mcxkms_keysets_served_total", "Stored key sets served again.", m->keysets_served);
+    counter(&t, "mcxkms_keysets_validated_total", "Stored key sets self-checked before serving.",
+            kms_issuer_validations(d->issuer));
+    counter(&t, "mcxkms_init_total", "KmsInit answers.", m->init);
+    counter(&t, "mcxkms_certcache_total", "KmsCertCache answers.", m->certcache);
+    kms_auditq_get_stats(d->auditq, &aq);
+    counter(&t, "mcxkms_audit_refusals_recorded_total", "Refusals audited one by one.",
+            aq.recorded);
+    counter(&t, "mcxkms_audit_refusals_summarised_total", "Refusals counted in summary records.",
+            aq.summarised);
+    counter(&t, "mcxkms_audit_summaries_total", "Summary records written.", aq.summaries);
+    counter(&t, "mcxkms_audit_batches_total", "Refusal audit transactions committed.", aq.batches);
+    counter(&t, "mcxkms_audit_lost_total", "Refusals in failed audit transactions.", aq.lost);
+    add(&t, "# TYPE mcxkms_inflight gauge\nmcxkms_inflight %u\n", (unsigned)m->inflight);
+    add(&t, "# TYPE mcxkms_resident_memory_kib gauge\nmcxkms_resident_memory_kib %ld\n", rss_kib());
+    add(&t, "# TYPE mcxkms_uptime_seconds gauge\nmcxkms_uptime_seconds %.0f\n",
+        kmsd_mono() - d->started);
+}
+
+static enum MHD_Result on_admin(void *cls, struct MHD_Connection *c, const char *url,
+                                const char *method, const char *version, const char *upload_data,
+                                size_t *upload_data_size, void **con_cls)
 {
     struct kmsd *d = cls;
-    char *buf = malloc(4096);
+    char *buf = malloc(8192);
     unsigned status = 200;
     (void)version;
     (void)upload_data;
@@ -610,62 +803,35 @@ static enum MHD_Result on_admin(void *cls, struct MHD_Connection *c, const char 
         return MHD_NO;
     if (strcmp(method, "GET") != 0) {
         status = 405;
-        snprintf(buf, 4096, "method not allowed\n");
+        snprintf(buf, 8192, "method not allowed\n");
     } else if (strcmp(url, "/healthz") == 0) {
         struct kms_community cm;
         mcx_err rc = kmsdb_community_get(d->store, &cm);
         mcx_wipe(&cm, sizeof cm);
         status = rc == MCX_OK ? 200 : 503;
-        snprintf(buf, 4096, rc == MCX_OK ? "ok\n" : "database unavailable\n");
+        snprintf(buf, 8192, rc == MCX_OK ? "ok\n" : "database unavailable\n");
     } else if (strcmp(url, "/metrics") == 0) {
-        struct kmsd_metrics *m = &d->m;
-        snprintf(buf, 4096,
-                 "# HELP mcxkms_requests_total KMS HTTPS requests received.\n# TYPE mcxkms_requests_total counter\n"
-                 "mcxkms_requests_total %llu\n"
-                 "# TYPE mcxkms_responses_total counter\n"
-                 "mcxkms_responses_total{status=\"200\"} %llu\n"
-                 "mcxkms_responses_total{status=\"400\"} %llu\n"
-                 "mcxkms_responses_total{status=\"401\"} %llu\n"
-                 "mcxkms_responses_total{status=\"403\"} %llu\n"
-                 "mcxkms_responses_total{status=\"404\"} %llu\n"
-                 "mcxkms_responses_total{status=\"413\"} %llu\n"
-                 "mcxkms_responses_total{status=\"429\"} %llu\n"
-                 "mcxkms_responses_total{status=\"503\"} %llu\n"
-                 "mcxkms_responses_total{status=\"5xx\"} %llu\n"
-                 "# TYPE mcxkms_refused_revoked_total counter\nmcxkms_refused_revoked_total %llu\n"
-                 "# TYPE mcxkms_keysets_issued_total counter\nmcxkms_keysets_issued_total %llu\n"
-                 "# TYPE mcxkms_keysets_served_total counter\nmcxkms_keysets_served_total %llu\n"
-                 "# TYPE mcxkms_init_total counter\nmcxkms_init_total %llu\n"
-                 "# TYPE mcxkms_certcache_total counter\nmcxkms_certcache_total %llu\n"
-                 "# TYPE mcxkms_inflight gauge\nmcxkms_inflight %u\n"
-                 "# TYPE mcxkms_resident_memory_kib gauge\nmcxkms_resident_memory_kib %ld\n"
-                 "# TYPE mcxkms_uptime_seconds gauge\nmcxkms_uptime_seconds %.0f\n",
-                 (unsigned long long)m->requests, (unsigned long long)m->ok, (unsigned long long)m->bad_request,
-                 (unsigned long long)m->refused_auth, (unsigned long long)m->refused_forbidden,
-                 (unsigned long long)m->not_found, (unsigned long long)m->too_large,
-                 (unsigned long long)m->rate_limited, (unsigned long long)m->overloaded,
-                 (unsigned long long)m->server_errors, (unsigned long long)m->refused_revoked,
-                 (unsigned long long)m->keysets_issued, (unsigned long long)m->keysets_served,
-                 (unsigned long long)m->init, (unsigned long long)m->certcache, (unsigned)m->inflight, rss_kib(),
-                 kmsd_mono() - d->started);
+        metrics_text(d, buf, 8192);
     } else {
         status = 404;
-        snprintf(buf, 4096, "not found\n");
+        snprintf(buf, 8192, "not found\n");
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(buf), buf, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(buf), buf, MHD_RESPMEM_MUST_FREE);
     if (r == NULL) {
         free(buf);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", status == 200 && strcmp(url, "/metrics") == 0
-                                                   ? "text/plain; version=0.0.4"
-                                                   : "text/plain");
+    MHD_add_response_header(
+        r, "Content-Type",
+        status == 200 && strcmp(url, "/metrics") == 0 ? "text/plain; version=0.0.4" : "text/plain");
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-/* ---- start / stop -------------------------------------------------------------------------------- */
+/* ---- start / stop
+ * -------------------------------------------------------------------------------- */
 
 static int parse_addr(const char *s, struct sockaddr_in *sa)
 {
@@ -712,7 +878,8 @@ int kmsd_http_start(struct kmsd *d, char *err, size_t errlen)
     tls_cert_pem = slurp(d->cfg.cert);
     tls_key_pem = slurp(d->cfg.key);
     if (tls_cert_pem == NULL || tls_key_pem == NULL) {
-        snprintf(err, errlen, "cannot read the TLS certificate or key (%s, %s)", d->cfg.cert, d->cfg.key);
+        snprintf(err, errlen, "cannot read the TLS certificate or key (%s, %s)", d->cfg.cert,
+                 d->cfg.key);
         return -1;
     }
 #if MCX_HAVE_KMSXML
@@ -725,16 +892,20 @@ int kmsd_http_start(struct kmsd *d, char *err, size_t errlen)
         }
     }
 #endif
+    /* libmicrohttpd's own total limit is only a backstop above ours (on_accept). */
+    unsigned backstop = d->cfg.max_connections + d->cfg.threads + 16;
     tls_daemon = MHD_start_daemon(
-        MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        on_request, d, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_HTTPS_MEM_CERT, tls_cert_pem,
-        MHD_OPTION_HTTPS_MEM_KEY, tls_key_pem, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)d->cfg.threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)d->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0,
+        on_accept, d, on_request, d, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_HTTPS_MEM_CERT, tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY, tls_key_pem,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(d->cfg.threads > 1 ? d->cfg.threads : 0),
+        MHD_OPTION_CONNECTION_LIMIT, backstop, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned int)d->cfg.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)d->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, d, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-        MHD_OPTION_END);
+        (unsigned int)d->cfg.connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, d,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, d, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape,
+        NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned int)1024, MHD_OPTION_END);
     if (tls_daemon == NULL) {
         snprintf(err, errlen, "cannot start the HTTPS listener on %s", d->cfg.listen);
         return -1;
@@ -744,11 +915,11 @@ int kmsd_http_start(struct kmsd *d, char *err, size_t errlen)
             snprintf(err, errlen, "[admin] listen must be 127.x.x.x:port");
             return -1;
         }
-        admin_daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-                                        on_admin, d, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&aa,
-                                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
-                                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
-                                        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+        admin_daemon = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_admin, d,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&aa, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned int)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
         if (admin_daemon == NULL) {
             snprintf(err, errlen, "cannot start the admin listener on %s", d->cfg.admin_listen);
             return -1;

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "auditq.h"
 #include "auth.h"
 #include "issuer.h"
 #include "kmsdb.h"
@@ -24,13 +25,14 @@ struct kmsd_config {
     char admin_listen[128];
     /* [database] */
     char db_url[512];
+    unsigned db_connections; /* 0 = one per worker thread, plus one */
     /* [secrets] */
     char kek_file[512], passphrase_file[512], passphrase_env[64];
-    /* [auth] */
-    char idms_public_key[512];
+    int require_mlock; /* refuse to start when the master secrets cannot be locked in memory */
+    /* [auth] (public_key / public_key.<kid>: loaded into auth.keys) */
     struct kms_auth_cfg auth;
     /* [limits] */
-    double client_rate, client_burst, global_rate, global_burst;
+    struct kms_rl_limits limits;
     unsigned max_inflight;
     /* [policy] */
     unsigned prefetch_periods, past_periods;
@@ -38,6 +40,7 @@ struct kmsd_config {
     /* [log] */
     char audit_jsonl[512];
     int verbose;
+    unsigned audit_queue, audit_per_source, audit_window_ms; /* refusal audit budget (auditq.h) */
 };
 
 /** Load and check the INI file. On error writes a one-line reason to err. */
@@ -46,8 +49,8 @@ void kmsd_config_free(struct kmsd_config *cfg);
 
 struct kmsd_metrics {
     atomic_ullong requests, ok, refused_auth, refused_forbidden, refused_revoked, bad_request,
-        not_found, too_large, rate_limited, overloaded, server_errors, keysets_issued,
-        keysets_served, certcache, init;
+        not_found, bad_method, too_large, rate_limited, overloaded, server_errors, slow_bodies,
+        connections_refused, keysets_issued, keysets_served, certcache, init;
     atomic_uint inflight;
 };
 
@@ -58,6 +61,7 @@ struct kmsd {
     struct kms_issuer *issuer;
     struct kms_ratelimit rl;
     struct kms_token_cache *tokens;
+    struct kms_auditq *auditq; /* refusals: bounded, group-committed */
     struct kmsd_metrics m;
     FILE *audit_file;
     double started;

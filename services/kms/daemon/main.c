@@ -3,18 +3,16 @@
  *
  *   mcxsec-kmsd -c /etc/mcxsec/kmsd.ini [--check]
  *
- * Process hygiene: not dumpable and no core files (prctl PR_SET_DUMPABLE 0, RLIMIT_CORE 0), master
- * secrets in a locked page, signals handled synchronously (SIGHUP reloads the access-token settings,
- * limits and the audit file; SIGTERM/SIGINT stop), readiness reported with sd_notify.
+ * Process hygiene: not dumpable and no core files (kms_process_protect), master secrets in a page
+ * locked in memory (a failed mlock is logged, or fatal with [secrets] require_mlock = yes), signals
+ * handled synchronously (SIGHUP reloads the access-token
+ * settings, limits and the audit file; SIGTERM/SIGINT stop), readiness reported with sd_notify.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 
 #include "kmsd.h"
@@ -60,6 +58,13 @@ static FILE *open_audit(const char *path)
     return f;
 }
 
+/* The refusal queue's writer: one line per refusal it recorded, one per summary. */
+static void log_refusal(void *ctx, const char *line)
+{
+    (void)ctx;
+    kmsd_log(1, "%s", line);
+}
+
 static void reload(struct kmsd *d)
 {
     struct kmsd_config nc;
@@ -80,7 +85,7 @@ static void reload(struct kmsd *d)
     memcpy(d->cfg.audit_jsonl, nc.audit_jsonl, sizeof nc.audit_jsonl);
     kms_token_cache_clear(d->tokens); /* verification settings may have changed */
     pthread_rwlock_unlock(&d->cfg_lock);
-    kms_rl_set(&d->rl, nc.client_rate, nc.client_burst, nc.global_rate, nc.global_burst);
+    kms_rl_set(&d->rl, &nc.limits);
     FILE *nf = open_audit(d->cfg.audit_jsonl);
     kms_audit_set_sink(nf);
     if (d->audit_file != NULL)
@@ -108,16 +113,23 @@ int main(int argc, char **argv)
         }
     }
     /* Secrets never reach a core dump or a ptrace-ing peer of the same user. */
-    struct rlimit nocore = {0, 0};
-    (void)setrlimit(RLIMIT_CORE, &nocore);
-    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (kms_process_protect(err, sizeof err) != MCX_OK) {
+        fprintf(stderr, "mcxsec-kmsd: %s\n", err);
+        return 1;
+    }
 
     if (kmsd_config_load(conf, &d.cfg, err, sizeof err) != 0) {
         fprintf(stderr, "mcxsec-kmsd: %s\n", err);
         return 2;
     }
     pthread_rwlock_init(&d.cfg_lock, NULL);
-    if (kms_store_open(d.cfg.db_url, &d.store, err, sizeof err) != MCX_OK) {
+    /* One database connection per worker thread (and one for the audit writer), so requests do
+     * not queue behind each other's round trips to PostgreSQL or reads on SQLite. */
+    unsigned conns = d.cfg.db_connections;
+    if (conns == 0)
+        conns = d.cfg.threads + 1 > KMS_STORE_MAX_CONNECTIONS ? KMS_STORE_MAX_CONNECTIONS
+                                                              : d.cfg.threads + 1;
+    if (kms_store_open_pool(d.cfg.db_url, conns, &d.store, err, sizeof err) != MCX_OK) {
         fprintf(stderr, "mcxsec-kmsd: database: %s\n", err);
         return 1;
     }
@@ -127,7 +139,8 @@ int main(int argc, char **argv)
         return 1;
     }
     struct kms_kek_source src = {d.cfg.kek_file[0] ? d.cfg.kek_file : NULL, pass};
-    mcx_err rc = kms_issuer_open(d.store, &src, &d.issuer, err, sizeof err);
+    mcx_err rc = kms_issuer_open(d.store, &src, d.cfg.require_mlock ? KMS_ISSUER_REQUIRE_MLOCK : 0,
+                                 &d.issuer, err, sizeof err);
     if (pass != NULL) {
         mcx_wipe(pass, strlen(pass));
         free(pass);
@@ -136,9 +149,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "mcxsec-kmsd: %s (%s)\n", err, mcx_strerror(rc));
         return 1;
     }
+    if (kms_issuer_mlock_errno(d.issuer) != 0)
+        kmsd_log(0,
+                 "WARNING: cannot lock the master secrets in memory (%s): they may be swapped "
+                 "out; raise RLIMIT_MEMLOCK (LimitMEMLOCK=), or set [secrets] require_mlock = "
+                 "yes to refuse to start",
+                 strerror(kms_issuer_mlock_errno(d.issuer)));
+    else
+        kmsd_log(2, "master secrets locked in memory");
     if (check) {
-        printf("configuration ok: community %s, database %s\n", kms_issuer_community(d.issuer)->kms_uri,
-               d.store->ops->name);
+        printf("configuration ok: community %s, database %s\n",
+               kms_issuer_community(d.issuer)->kms_uri, d.store->ops->name);
         kms_issuer_free(d.issuer);
         kms_store_close(d.store);
         kmsd_config_free(&d.cfg);
@@ -146,7 +167,7 @@ int main(int argc, char **argv)
     }
     if (!kms_issuer_available())
         kmsd_log(0, "WARNING: built without the ECCSI/SAKKE core: keyprov answers 501");
-    kms_rl_init(&d.rl, d.cfg.client_rate, d.cfg.client_burst, d.cfg.global_rate, d.cfg.global_burst);
+    kms_rl_init(&d.rl, &d.cfg.limits);
     d.tokens = kms_token_cache_new();
     if (d.tokens == NULL) {
         fprintf(stderr, "mcxsec-kmsd: out of memory\n");
@@ -154,6 +175,12 @@ int main(int argc, char **argv)
     }
     d.audit_file = open_audit(d.cfg.audit_jsonl);
     kms_audit_set_sink(d.audit_file);
+    struct kms_auditq_cfg aqc = {d.cfg.audit_queue, d.cfg.audit_per_source, d.cfg.audit_window_ms,
+                                 log_refusal, NULL};
+    if (kms_auditq_start(d.store, &aqc, &d.auditq) != MCX_OK) {
+        fprintf(stderr, "mcxsec-kmsd: cannot start the audit writer\n");
+        return 1;
+    }
     d.started = kmsd_mono();
 
     /* Signals are taken synchronously by this thread; block them before any thread starts. */
@@ -170,10 +197,11 @@ int main(int argc, char **argv)
         kmsd_http_stop();
         return 1;
     }
-    (void)kms_audit(d.store, "kmsd", "start", kms_issuer_community(d.issuer)->kms_uri, d.cfg.listen, "ok");
+    (void)kms_audit(d.store, "kmsd", "start", kms_issuer_community(d.issuer)->kms_uri, d.cfg.listen,
+                    "ok");
     kmsd_log(1, "serving %s on https://%s (admin %s, database %s, %u threads)",
-             kms_issuer_community(d.issuer)->kms_uri, d.cfg.listen, d.cfg.admin_listen, d.store->ops->name,
-             d.cfg.threads);
+             kms_issuer_community(d.issuer)->kms_uri, d.cfg.listen, d.cfg.admin_listen,
+             d.store->ops->name, d.cfg.threads);
     sd_notify(0, "READY=1");
     /* Tests and supervisors without systemd wait for this line. */
     fprintf(stdout, "ready\n");
@@ -192,6 +220,7 @@ int main(int argc, char **argv)
     sd_notify(0, "STOPPING=1");
     kmsd_log(1, "stopping");
     kmsd_http_stop();
+    kms_auditq_stop(d.auditq); /* writes what is still queued */
     (void)kms_audit(d.store, "kmsd", "stop", kms_issuer_community(d.issuer)->kms_uri, "", "ok");
     kms_audit_set_sink(NULL);
     if (d.audit_file != NULL)

@@ -14,36 +14,88 @@
 
 #include "mcxsec/util.h"
 
-mcx_err kms_auth_load_key(struct kms_auth_cfg *cfg, const char *path, char *err, size_t errlen)
+/* A kid is one configuration token: printable ASCII, no spaces, 1..127 characters. */
+static int kid_ok(const char *kid)
 {
+    size_t n = strlen(kid);
+    if (n >= KMS_KID_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (kid[i] <= ' ' || kid[i] > '~')
+            return 0;
+    return 1;
+}
+
+mcx_err kms_auth_add_key(struct kms_auth_cfg *cfg, const char *kid, const char *pem, size_t len,
+                         char *err, size_t errlen)
+{
+    if (kid == NULL)
+        kid = "";
+    if (!kid_ok(kid)) {
+        snprintf(err, errlen, "bad key id (printable, no spaces, at most %d characters)",
+                 KMS_KID_MAX - 1);
+        return MCX_ERR_DECODE;
+    }
+    if (len == 0 || len >= 16384 || memchr(pem, 0, len) != NULL) {
+        snprintf(err, errlen, "expected a PEM public key");
+        return MCX_ERR_DECODE;
+    }
+    unsigned char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return MCX_ERR_NOMEM;
+    memcpy(copy, pem, len);
+    copy[len] = '\0';
+    if (strstr((char *)copy, "PUBLIC KEY") == NULL) {
+        snprintf(err, errlen, "expected a PEM public key");
+        free(copy);
+        return MCX_ERR_DECODE;
+    }
+    size_t i;
+    for (i = 0; i < cfg->nkeys && strcmp(cfg->keys[i].kid, kid) != 0; i++)
+        ;
+    if (i == KMS_AUTH_MAX_KEYS) {
+        snprintf(err, errlen, "at most %d IdMS keys", KMS_AUTH_MAX_KEYS);
+        free(copy);
+        return MCX_ERR_LIMIT;
+    }
+    if (i == cfg->nkeys)
+        cfg->nkeys++;
+    free(cfg->keys[i].pem);
+    snprintf(cfg->keys[i].kid, sizeof cfg->keys[i].kid, "%s", kid);
+    cfg->keys[i].pem = copy;
+    cfg->keys[i].len = len;
+    return MCX_OK;
+}
+
+mcx_err kms_auth_load_key(struct kms_auth_cfg *cfg, const char *kid, const char *path, char *err,
+                          size_t errlen)
+{
+    char why[160];
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return MCX_ERR_IO;
     }
-    unsigned char *buf = malloc(16385);
+    char *buf = malloc(16384);
     size_t n = buf ? fread(buf, 1, 16384, f) : 0;
     fclose(f);
     if (buf == NULL)
         return MCX_ERR_NOMEM;
-    if (n < 16384)
-        buf[n] = '\0';
-    if (n == 0 || n >= 16384 || strstr((char *)buf, "PUBLIC KEY") == NULL) {
-        snprintf(err, errlen, "%s: expected a PEM public key", path);
-        free(buf);
-        return MCX_ERR_DECODE;
-    }
-    free(cfg->key);
-    cfg->key = buf;
-    cfg->key_len = n;
-    return MCX_OK;
+    mcx_err rc = kms_auth_add_key(cfg, kid, buf, n, why, sizeof why);
+    if (rc != MCX_OK)
+        snprintf(err, errlen, "%s: %s", path, why);
+    free(buf);
+    return rc;
 }
 
 void kms_auth_cfg_free(struct kms_auth_cfg *cfg)
 {
-    free(cfg->key);
-    cfg->key = NULL;
-    cfg->key_len = 0;
+    for (size_t i = 0; i < cfg->nkeys; i++) {
+        free(cfg->keys[i].pem);
+        cfg->keys[i].pem = NULL;
+        cfg->keys[i].len = 0;
+    }
+    cfg->nkeys = 0;
 }
 
 /* base64url-decode the JOSE header (first segment) into buf; returns its length or -1. */
@@ -208,13 +260,23 @@ static mcx_err verify_full(const struct kms_auth_cfg *cfg, const char *token, si
     json_t *h = json_loads(hdr, 0, &je);
     const char *alg = json_is_object(h) ? json_string_value(json_object_get(h, "alg")) : NULL;
     int alg_ok = alg != NULL && strcmp(alg, cfg->alg) == 0 && json_object_get(h, "crit") == NULL;
+    /* 1b. The key: the one whose ID the header names (RFC 7515 §4.1.4), or the one configured
+     *     without an ID for a token without kid. Never "try them all". */
+    json_t *kidv = json_is_object(h) ? json_object_get(h, "kid") : NULL;
+    const char *kid = kidv == NULL ? "" : json_string_value(kidv);
+    const struct kms_auth_key *key = NULL;
+    if (kid != NULL && (kidv == NULL || *kid != '\0'))
+        for (size_t i = 0; i < cfg->nkeys && key == NULL; i++)
+            if (strcmp(cfg->keys[i].kid, kid) == 0)
+                key = &cfg->keys[i];
     json_decref(h);
     if (!alg_ok) {
         WHY("token algorithm not accepted");
         return MCX_ERR_AUTH;
     }
-    if (cfg->key == NULL) {
-        WHY("no IdMS key configured");
+    if (key == NULL) {
+        WHY(kidv == NULL ? "token has no kid and no IdMS key without one is configured"
+                         : "token kid is not a configured IdMS key");
         return MCX_ERR_AUTH;
     }
     char *tok = malloc(token_len + 1);
@@ -223,7 +285,7 @@ static mcx_err verify_full(const struct kms_auth_cfg *cfg, const char *token, si
     memcpy(tok, token, token_len);
     tok[token_len] = '\0';
     /* 2. The signature (libjwt), then the algorithm once more as libjwt saw it. */
-    int jr = jwt_decode(&jwt, tok, cfg->key, (int)cfg->key_len);
+    int jr = jwt_decode(&jwt, tok, key->pem, (int)key->len);
     free(tok);
     if (jr != 0 || jwt == NULL || strcmp(jwt_alg_str(jwt_get_alg(jwt)), cfg->alg) != 0) {
         WHY("token signature invalid");
@@ -364,9 +426,10 @@ mcx_err kms_auth_verify_cached(const struct kms_auth_cfg *cfg, struct kms_token_
     return rc;
 }
 
-mcx_err kms_auth_mint(const char *alg, const unsigned char *priv_pem, size_t priv_len, const char *iss,
-                      const char *aud, const char *sub, const char *id_claim, const char *identity,
-                      const char *scope, int64_t now, int64_t lifetime, char **token)
+mcx_err kms_auth_mint(const char *alg, const unsigned char *priv_pem, size_t priv_len,
+                      const char *kid, const char *iss, const char *aud, const char *sub,
+                      const char *id_claim, const char *identity, const char *scope, int64_t now,
+                      int64_t lifetime, char **token)
 {
     jwt_t *jwt = NULL;
     mcx_err rc = MCX_ERR_INTERNAL;
@@ -381,6 +444,8 @@ mcx_err kms_auth_mint(const char *alg, const unsigned char *priv_pem, size_t pri
         (scope && *scope && jwt_add_grant(jwt, "scope", scope)) ||
         jwt_add_grant_int(jwt, "iat", (long)now) || jwt_add_grant_int(jwt, "nbf", (long)now) ||
         jwt_add_grant_int(jwt, "exp", (long)(now + lifetime)))
+        goto out;
+    if (kid != NULL && jwt_add_header(jwt, "kid", kid) != 0)
         goto out;
     if (jwt_set_alg(jwt, a, priv_pem, (int)priv_len) != 0)
         goto out;

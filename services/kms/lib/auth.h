@@ -1,10 +1,15 @@
 /*
  * services/kms/lib/auth.h — authorisation of KMS requests: the requester's identity comes from an
  * RFC 6750 Bearer access token, a JWT (RFC 7519, JWS RFC 7515) signed by the identity management
- * server (TS 33.180 5.1 / B.10; digest §1.9, §6). Verification uses libjwt against a public key from
- * the configuration, with exactly one permitted algorithm (ES256 by default, or RS256): `none`,
- * HMAC algorithms and any other alg are refused before the signature is looked at, so an attacker
- * cannot turn the public key into an HMAC secret.
+ * server (TS 33.180 5.1 / B.10; digest §1.9, §6). Verification uses libjwt against public keys
+ * from the configuration, with exactly one permitted algorithm (ES256 by default, or RS256):
+ * `none`, HMAC algorithms and any other alg are refused before the signature is looked at, so an
+ * attacker cannot turn the public key into an HMAC secret.
+ *
+ * Several IdMS keys may be configured at once (key rotation), each with a key ID; the JWS header's
+ * `kid` (RFC 7515 §4.1.4) selects exactly one of them, and a token without `kid` is checked
+ * against the key configured without one. A token naming an unknown kid, or without a kid when
+ * there is no key without one, is refused: the verifier never tries keys one after another.
  */
 #ifndef MCX_KMS_AUTH_H
 #define MCX_KMS_AUTH_H
@@ -15,6 +20,8 @@
 
 #define KMS_TOKEN_MAX 8192
 #define KMS_ID_MAX 256
+#define KMS_KID_MAX 128
+#define KMS_AUTH_MAX_KEYS 8
 
 struct kms_auth_cfg {
     char issuer[256];     /* required iss */
@@ -23,12 +30,21 @@ struct kms_auth_cfg {
     char id_claim[64];    /* the MC service ID claim, e.g. mcptt_id */
     char alg[8];          /* "ES256" or "RS256" */
     int64_t max_skew;     /* seconds of clock skew allowed on exp / nbf / iat (<= 300) */
-    unsigned char *key;   /* PEM public key (owned) */
-    size_t key_len;
+    struct kms_auth_key {
+        char kid[KMS_KID_MAX];  /* "" = the key for tokens without kid */
+        unsigned char *pem;     /* PEM public key (owned) */
+        size_t len;
+    } keys[KMS_AUTH_MAX_KEYS];
+    size_t nkeys;
 };
 
-/** Load the PEM public key from a file into cfg (replacing any previous key). */
-mcx_err kms_auth_load_key(struct kms_auth_cfg *cfg, const char *path, char *err, size_t errlen);
+/** Add a PEM public key with key ID kid ("" or NULL: the key for tokens without kid), replacing a
+ *  key of the same kid. MCX_ERR_DECODE (not a PEM public key / bad kid), MCX_ERR_LIMIT (full). */
+mcx_err kms_auth_add_key(struct kms_auth_cfg *cfg, const char *kid, const char *pem, size_t len,
+                         char *err, size_t errlen);
+/** The same with the key read from a file. */
+mcx_err kms_auth_load_key(struct kms_auth_cfg *cfg, const char *kid, const char *path, char *err,
+                          size_t errlen);
 void kms_auth_cfg_free(struct kms_auth_cfg *cfg);
 
 /**
@@ -59,10 +75,12 @@ mcx_err kms_auth_verify_cached(const struct kms_auth_cfg *cfg, struct kms_token_
 
 /**
  * Mint a token (for `mcxsec idms issue-token`, tests and the demo): signed with the PEM private key
- * with cfg->alg. exp = now + lifetime. Returns a malloc'd string in *token.
+ * with alg, with a `kid` header when kid is not NULL. exp = now + lifetime. Returns a malloc'd
+ * string in *token.
  */
-mcx_err kms_auth_mint(const char *alg, const unsigned char *priv_pem, size_t priv_len, const char *iss,
-                      const char *aud, const char *sub, const char *id_claim, const char *identity,
-                      const char *scope, int64_t now, int64_t lifetime, char **token);
+mcx_err kms_auth_mint(const char *alg, const unsigned char *priv_pem, size_t priv_len,
+                      const char *kid, const char *iss, const char *aud, const char *sub,
+                      const char *id_claim, const char *identity, const char *scope, int64_t now,
+                      int64_t lifetime, char **token);
 
 #endif

@@ -334,19 +334,45 @@ struct domain_op {
     const char *uri, *xml, *actor;
 };
 
+/* Clients learn from a new CacheNum that the cert cache changed. */
+static mcx_err bump_cache(struct kms_store *s)
+{
+    static const char q_bump[] = "UPDATE community SET cache_num = cache_num + 1 WHERE id = 1";
+    return kms_store_exec_locked(s, q_bump, NULL, 0, NULL, NULL, NULL);
+}
+
 static mcx_err domain_add_tx(struct kms_store *s, void *ctx)
 {
     static const char q_add[] = "INSERT INTO domains (kms_uri, cert_xml, added) VALUES ($1, $2, $3)"
                                 " ON CONFLICT (kms_uri) DO UPDATE SET cert_xml = excluded.cert_xml,"
-                                " added = excluded.added";
-    static const char q_bump[] = "UPDATE community SET cache_num = cache_num + 1 WHERE id = 1";
+                                " added = excluded.added WHERE domains.revoked = 0";
     struct domain_op *o = ctx;
     struct kms_val p[3] = {kms_text(o->uri), kms_text(o->xml), kms_int(kms_now())};
-    mcx_err rc = kms_store_exec_locked(s, q_add, p, 3, NULL, NULL, NULL);
+    uint64_t changes = 0;
+    mcx_err rc = kms_store_exec_locked(s, q_add, p, 3, NULL, NULL, &changes);
+    if (rc == MCX_OK && changes == 0)
+        return MCX_ERR_REVOKED; /* the row exists and is revoked */
     if (rc == MCX_OK)
-        rc = kms_store_exec_locked(s, q_bump, NULL, 0, NULL, NULL, NULL);
+        rc = bump_cache(s);
     if (rc == MCX_OK)
         rc = kms_audit_locked(s, o->actor, "domain.add-external", o->uri, "", "ok");
+    return rc;
+}
+
+static mcx_err domain_revoke_tx(struct kms_store *s, void *ctx)
+{
+    static const char q_rev[] = "UPDATE domains SET revoked = 1, cert_xml = $1 WHERE kms_uri = $2";
+    struct domain_op *o = ctx;
+    struct kms_val p[2] = {kms_text(o->xml), kms_text(o->uri)};
+    uint64_t changes = 0;
+    mcx_err rc = kms_store_exec_locked(s, q_rev, p, 2, NULL, NULL, &changes);
+    if (rc == MCX_OK && changes == 0)
+        return MCX_ERR_NOT_FOUND;
+    if (rc == MCX_OK)
+        rc = bump_cache(s);
+    if (rc == MCX_OK)
+        rc = kms_audit_locked(s, o->actor, "domain.revoke", o->uri, "served with Revoked=true",
+                              "ok");
     return rc;
 }
 
@@ -357,6 +383,13 @@ mcx_err kmsdb_domain_add(struct kms_store *s, const char *kms_uri, const char *c
     return kms_store_tx(s, domain_add_tx, &o);
 }
 
+mcx_err kmsdb_domain_revoke(struct kms_store *s, const char *kms_uri, const char *revoked_xml,
+                            const char *actor)
+{
+    struct domain_op o = {kms_uri, revoked_xml, actor};
+    return kms_store_tx(s, domain_revoke_tx, &o);
+}
+
 struct domain_list_ctx {
     kmsdb_domain_cb cb;
     void *ctx;
@@ -365,14 +398,15 @@ struct domain_list_ctx {
 static int domain_row(void *ctx, const struct kms_val *v, size_t n)
 {
     struct domain_list_ctx *x = ctx;
-    if (n != 3 || v[0].type != KMS_V_TEXT || v[1].type != KMS_V_TEXT)
+    if (n != 4 || v[0].type != KMS_V_TEXT || v[1].type != KMS_V_TEXT)
         return 0;
-    return x->cb(x->ctx, v[0].text, v[1].text, v[2].i);
+    return x->cb(x->ctx, v[0].text, v[1].text, v[2].i, v[3].i != 0);
 }
 
 mcx_err kmsdb_domain_list(struct kms_store *s, kmsdb_domain_cb cb, void *ctx)
 {
-    static const char sql[] = "SELECT kms_uri, cert_xml, added FROM domains ORDER BY kms_uri";
+    static const char sql[] =
+        "SELECT kms_uri, cert_xml, added, revoked FROM domains ORDER BY kms_uri";
     struct domain_list_ctx x = {cb, ctx};
     return kms_store_exec(s, sql, NULL, 0, domain_row, &x, NULL);
 }
@@ -380,7 +414,8 @@ mcx_err kmsdb_domain_list(struct kms_store *s, kmsdb_domain_cb cb, void *ctx)
 mcx_err kmsdb_domain_list_for(struct kms_store *s, const char *user, kmsdb_domain_cb cb, void *ctx)
 {
     static const char sql[] =
-        "SELECT d.kms_uri, d.cert_xml, d.added FROM domains d WHERE EXISTS (SELECT 1 FROM grants g"
+        "SELECT d.kms_uri, d.cert_xml, d.added, d.revoked FROM domains d"
+        " WHERE EXISTS (SELECT 1 FROM grants g"
         " WHERE g.holder = $1 AND g.kind = 'domain' AND (g.target = d.kms_uri OR g.target = '*'))"
         " ORDER BY d.kms_uri";
     struct domain_list_ctx x = {cb, ctx};
@@ -423,6 +458,43 @@ mcx_err kmsdb_keyset_get(struct kms_store *s, const char *uri, uint64_t period_n
     if (!x.found)
         return MCX_ERR_NOT_FOUND;
     return x.bad ? MCX_ERR_DB : MCX_OK;
+}
+
+struct page_ctx {
+    kmsdb_keyset_cb cb;
+    void *ctx;
+    int bad;
+};
+
+static int page_row(void *ctx, const struct kms_val *v, size_t n)
+{
+    struct page_ctx *x = ctx;
+    struct kms_stored_keyset k;
+    memset(&k, 0, sizeof k);
+    if (n != 6 || v[0].type != KMS_V_TEXT || v[1].type != KMS_V_INT) {
+        x->bad = 1;
+        return 1;
+    }
+    k.period_no = (uint64_t)v[1].i;
+    k.issued = v[2].i;
+    k.revoked = v[5].i != 0;
+    int malformed = copy_blob(k.pvt, sizeof k.pvt, &v[3]) != 0 ||
+                    copy_blob(k.sealed, sizeof k.sealed, &v[4]) != 0;
+    int r = x->cb(x->ctx, v[0].text, &k, malformed);
+    mcx_wipe(&k, sizeof k);
+    return r;
+}
+
+mcx_err kmsdb_keyset_page(struct kms_store *s, const char *after_uri, int64_t after_period,
+                          unsigned limit, kmsdb_keyset_cb cb, void *ctx)
+{
+    static const char sql[] = "SELECT uri, period_no, issued, pvt, sealed, revoked FROM keysets"
+                              " WHERE uri > $1 OR (uri = $1 AND period_no > $2)"
+                              " ORDER BY uri, period_no LIMIT $3";
+    struct kms_val p[3] = {kms_text(after_uri), kms_int(after_period), kms_int(limit)};
+    struct page_ctx x = {cb, ctx, 0};
+    mcx_err rc = kms_store_exec(s, sql, p, 3, page_row, &x, NULL);
+    return rc == MCX_OK && x.bad ? MCX_ERR_DB : rc;
 }
 
 mcx_err kmsdb_keyset_put(struct kms_store *s, const char *uri, struct kms_stored_keyset *k)
@@ -477,6 +549,45 @@ mcx_err kmsdb_keyset_put_audited(struct kms_store *s, const char *uri, struct km
     return rc;
 }
 
+struct put_batch {
+    struct kmsdb_batch_item *items;
+    size_t n;
+    const char *actor, *how;
+    uint64_t stored;
+};
+
+static mcx_err put_batch_tx(struct kms_store *s, void *ctx)
+{
+    struct put_batch *x = ctx;
+    x->stored = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        struct kmsdb_batch_item *it = &x->items[i];
+        struct put_audit one = {it->uri, x->actor, NULL, &it->k, 0};
+        char detail[96];
+        snprintf(detail, sizeof detail, "period=%llu %s", (unsigned long long)it->k.period_no,
+                 x->how);
+        one.detail = detail;
+        mcx_err rc = put_audit_tx(s, &one);
+        if (rc != MCX_OK)
+            return rc;
+        it->stored = one.stored;
+        x->stored += (uint64_t)one.stored;
+    }
+    return MCX_OK;
+}
+
+mcx_err kmsdb_keyset_put_batch(struct kms_store *s, struct kmsdb_batch_item *items, size_t n,
+                               const char *actor, const char *how, uint64_t *stored)
+{
+    struct put_batch x = {items, n, actor, how, 0};
+    mcx_err rc = kms_store_tx(s, put_batch_tx, &x);
+    *stored = rc == MCX_OK ? x.stored : 0;
+    if (rc != MCX_OK)
+        for (size_t i = 0; i < n; i++)
+            items[i].stored = 0;
+    return rc;
+}
+
 static int count_row(void *ctx, const struct kms_val *v, size_t n)
 {
     if (n == 1)
@@ -500,6 +611,17 @@ void kms_audit_set_sink(FILE *f)
 {
     pthread_mutex_lock(&sink_mu);
     sink = f;
+    pthread_mutex_unlock(&sink_mu);
+}
+
+/* After a commit: the JSON lines of the records it holds, to the sink. */
+static void emit_lines(const char *text, size_t len)
+{
+    pthread_mutex_lock(&sink_mu);
+    if (sink != NULL) {
+        fwrite(text, 1, len, sink);
+        fflush(sink);
+    }
     pthread_mutex_unlock(&sink_mu);
 }
 
@@ -636,13 +758,26 @@ mcx_err kms_audit_locked(struct kms_store *s, const char *actor, const char *act
     struct kms_val ph = kms_blob(r.hash, 32);
     if ((rc = kms_store_exec_locked(s, q_head, &ph, 1, NULL, NULL, NULL)) != MCX_OK)
         return rc;
+    /* The JSON-lines copy is written only once the record is committed (kms_store_defer), so the
+     * file never shows a record the database does not hold. */
     pthread_mutex_lock(&sink_mu);
-    if (sink != NULL) {
-        kms_audit_print_json(sink, &r);
-        fflush(sink);
-    }
+    int want_line = sink != NULL;
     pthread_mutex_unlock(&sink_mu);
-    return MCX_OK;
+    if (want_line) {
+        char *line = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&line, &len);
+        if (m == NULL)
+            return MCX_ERR_NOMEM;
+        kms_audit_print_json(m, &r);
+        if (fclose(m) != 0) {
+            free(line);
+            return MCX_ERR_NOMEM;
+        }
+        rc = kms_store_defer(s, emit_lines, line, len);
+        free(line);
+    }
+    return rc;
 }
 
 struct audit_args {

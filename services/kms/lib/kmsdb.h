@@ -76,10 +76,17 @@ mcx_err kmsdb_grant_check(struct kms_store *s, const char *holder, const char *k
                           const char *target); /* MCX_OK or MCX_ERR_FORBIDDEN */
 
 /* ---- external domains ------------------------------------------------------------------------- */
-/* Adds or replaces; bumps the community's cache number. Audited. */
+/* Adds or replaces; bumps the community's cache number. Audited. MCX_ERR_REVOKED when the domain
+ * was revoked (a revoked domain stays revoked). */
 mcx_err kmsdb_domain_add(struct kms_store *s, const char *kms_uri, const char *cert_xml,
                          const char *actor);
-typedef int (*kmsdb_domain_cb)(void *ctx, const char *kms_uri, const char *cert_xml, int64_t added);
+/* Marks an external domain revoked and replaces its stored certificate by revoked_xml (the same
+ * certificate with Revoked=true, which the cert cache then serves); bumps the cache number.
+ * Audited. MCX_ERR_NOT_FOUND if unknown. */
+mcx_err kmsdb_domain_revoke(struct kms_store *s, const char *kms_uri, const char *revoked_xml,
+                            const char *actor);
+typedef int (*kmsdb_domain_cb)(void *ctx, const char *kms_uri, const char *cert_xml, int64_t added,
+                               int revoked);
 mcx_err kmsdb_domain_list(struct kms_store *s, kmsdb_domain_cb cb, void *ctx);
 /* The domains `user` is permitted to see (grants of kind "domain", or "*" for all). */
 mcx_err kmsdb_domain_list_for(struct kms_store *s, const char *user, kmsdb_domain_cb cb, void *ctx);
@@ -96,6 +103,24 @@ mcx_err kmsdb_keyset_put(struct kms_store *s, const char *uri, struct kms_stored
 mcx_err kmsdb_keyset_put_audited(struct kms_store *s, const char *uri, struct kms_stored_keyset *k,
                                  const char *actor, const char *detail, int *stored);
 mcx_err kmsdb_keyset_count(struct kms_store *s, uint64_t *n);
+/** Visit up to `limit` stored key sets ordered by (uri, period), starting after (after_uri,
+ *  after_period) — "" and -1 for the first page. malformed = 1 for a row whose PVT or sealed
+ *  column has the wrong type or length (k then holds only the period). cb returns non-zero to
+ *  stop. */
+typedef int (*kmsdb_keyset_cb)(void *ctx, const char *uri, const struct kms_stored_keyset *k,
+                               int malformed);
+mcx_err kmsdb_keyset_page(struct kms_store *s, const char *after_uri, int64_t after_period,
+                          unsigned limit, kmsdb_keyset_cb cb, void *ctx);
+/** One key set of a batch: stored = 1 after kmsdb_keyset_put_batch when this batch stored it. */
+struct kmsdb_batch_item {
+    const char *uri;
+    struct kms_stored_keyset k;
+    int stored;
+};
+/* Store n key sets in one transaction (first writer wins, as kmsdb_keyset_put), each stored one
+ * with its own audit record (actor, "keyprov", uri, "period=N <how>"). *stored = how many. */
+mcx_err kmsdb_keyset_put_batch(struct kms_store *s, struct kmsdb_batch_item *items, size_t n,
+                               const char *actor, const char *how, uint64_t *stored);
 
 /* ---- audit log --------------------------------------------------------------------------------- */
 struct kms_audit_rec {

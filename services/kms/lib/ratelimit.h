@@ -1,7 +1,8 @@
 /*
  * services/kms/lib/ratelimit.h — resistance to abuse (TR 33.880 MCSEC-1.1-2, issue 4 item 8):
- * token buckets per client (keyed by identity or address, fixed-size table, no growth with the
- * number of clients) and one global bucket. Thread-safe.
+ * token buckets per source address (taken before authentication, so unauthenticated floods are
+ * limited too), per authenticated identity, and one global bucket. The per-key tables have a fixed
+ * size (no growth with the number of clients). Thread-safe.
  */
 #ifndef MCX_KMS_RATELIMIT_H
 #define MCX_KMS_RATELIMIT_H
@@ -16,21 +17,40 @@ struct kms_rl_slot {
     double last;
 };
 
-struct kms_ratelimit {
-    pthread_mutex_t mu;
-    double client_rate, client_burst, global_rate, global_burst;
-    double global_tokens, global_last;
+/** One bucket per key (address or identity). */
+struct kms_rl_table {
+    double rate, burst; /* rate 0 = this limit is off */
     struct kms_rl_slot slots[KMS_RL_SLOTS];
 };
 
-enum kms_rl_result { KMS_RL_OK = 0, KMS_RL_CLIENT = 1, KMS_RL_GLOBAL = 2 };
+/** Rates in requests per second; a rate of 0 disables that bucket; bursts are at least 1. */
+struct kms_rl_limits {
+    double ip_rate, ip_burst;
+    double client_rate, client_burst;
+    double global_rate, global_burst;
+};
 
-void kms_rl_init(struct kms_ratelimit *rl, double client_rate, double client_burst, double global_rate,
-                 double global_burst);
-void kms_rl_set(struct kms_ratelimit *rl, double client_rate, double client_burst, double global_rate,
-                double global_burst);
-/** Take one token for `key` at monotonic time now (seconds). A rate of 0 disables that bucket. */
-enum kms_rl_result kms_rl_take(struct kms_ratelimit *rl, const char *key, double now);
+struct kms_ratelimit {
+    pthread_mutex_t mu;
+    struct kms_rl_table ip, client;
+    double global_rate, global_burst;
+    double global_tokens, global_last;
+};
+
+enum kms_rl_kind { KMS_RL_BY_IP = 0, KMS_RL_BY_IDENTITY = 1 };
+
+void kms_rl_init(struct kms_ratelimit *rl, const struct kms_rl_limits *lim);
+/** New limits (SIGHUP); buckets keep their current fill. */
+void kms_rl_set(struct kms_ratelimit *rl, const struct kms_rl_limits *lim);
+/**
+ * Take one token for `key` from the per-address or per-identity table at monotonic time `now`
+ * (seconds). Returns 0 when allowed, else the whole number of seconds (>= 1) until a token is back
+ * (for Retry-After).
+ */
+unsigned kms_rl_take_key(struct kms_ratelimit *rl, enum kms_rl_kind kind, const char *key,
+                         double now);
+/** Take one token from the global bucket: 0 allowed, else seconds until a token is back (>= 1). */
+unsigned kms_rl_take_global(struct kms_ratelimit *rl, double now);
 void kms_rl_destroy(struct kms_ratelimit *rl);
 
 #endif

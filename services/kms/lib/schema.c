@@ -5,7 +5,8 @@
  * Tables: community (the KMS URI, key period/offset, public keys, master secrets sealed under the
  * KEK), users (identities the KMS may issue for; kind user | gms | server; revoked flag),
  * grants (holder may obtain keys of identity <target>, or see external domain <target>),
- * domains (external KMS certificates), keysets (every issued key set: PVT clear, SSK||RSK sealed),
+ * domains (external KMS certificates; revoked flag from schema 2), keysets (every issued key set:
+ * PVT clear, SSK||RSK sealed),
  * audit + audit_head (the tamper-evident log: each record carries the SHA-256 of the previous one).
  */
 #include <stdio.h>
@@ -13,6 +14,9 @@
 #include <string.h>
 
 #include "store.h"
+
+/* pg_advisory_xact_lock key of schema migrations: the octets of "mcxkms", big-endian. */
+#define KMS_MIGRATION_LOCK "120273989496179"
 
 #define KMS_SCHEMA_V1(B)                                                                          \
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);"                      \
@@ -57,8 +61,16 @@ static mcx_err migrate(struct kms_store *s, void *ctx)
     char buf[16];
     long version = 0;
     mcx_err rc;
+    int pg = strcmp(s->ops->blob_type, "BYTEA") == 0;
     (void)ctx;
-    rc = s->ops->script(s, strcmp(s->ops->blob_type, "BYTEA") == 0 ? schema_pg : schema_sqlite);
+    /* Several nodes (or a node and the CLI) may open a fresh PostgreSQL database at once, and
+     * concurrent CREATE TABLE IF NOT EXISTS / ALTER TABLE race in the catalogue: one migration at
+     * a time, under a transaction-scoped advisory lock (released at COMMIT / ROLLBACK). SQLite's
+     * BEGIN IMMEDIATE already serialises writers. */
+    static const char q_lock[] = "SELECT pg_advisory_xact_lock(" KMS_MIGRATION_LOCK ")";
+    if (pg && (rc = s->ops->script(s, q_lock)) != MCX_OK)
+        return rc;
+    rc = s->ops->script(s, pg ? schema_pg : schema_sqlite);
     if (rc != MCX_OK)
         return rc;
     rc = kms_store_exec_locked(s, q_version, NULL, 0, version_row, &version, NULL);
@@ -69,7 +81,11 @@ static mcx_err migrate(struct kms_store *s, void *ctx)
                  version, KMS_SCHEMA_VERSION);
         return MCX_ERR_UNSUPPORTED;
     }
-    /* Future migrations go here: if (version < 2) { ALTER ...; } */
+    /* Version 2: external domains can be revoked (domain revoke), served with Revoked=true. */
+    static const char q_v2[] = "ALTER TABLE domains ADD COLUMN revoked BIGINT NOT NULL DEFAULT 0";
+    if (version < 2 && (rc = s->ops->script(s, q_v2)) != MCX_OK)
+        return rc;
+    /* Further migrations go here: if (version < 3) { ALTER ...; } */
     struct kms_val h = kms_blob(zero, sizeof zero);
     if ((rc = kms_store_exec_locked(s, q_head, &h, 1, NULL, NULL, NULL)) != MCX_OK)
         return rc;

@@ -7,7 +7,6 @@
 #include "store.h"
 
 #include <libpq-fe.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,6 @@
 struct pg_store {
     struct kms_store base;
     PGconn *conn;
-    pthread_mutex_t mu;
 };
 
 static void set_err(struct pg_store *q, const char *what, const PGresult *res)
@@ -173,33 +171,76 @@ static mcx_err pg_rollback(struct kms_store *s)
     return pg_script(s, "ROLLBACK");
 }
 
-static mcx_err pg_integrity(struct kms_store *s)
+/* The schema's tables (schema.c). */
+#define KMS_TABLES                                                                                 \
+    "('meta', 'community', 'users', 'grants', 'domains', 'keysets', 'audit', 'audit_head')"
+
+static int int_row(void *ctx, const struct kms_val *v, size_t n)
 {
-    /* The server guarantees its own consistency (WAL); we check that every table is readable. */
-    return pg_script(s, "SELECT count(*) FROM community; SELECT count(*) FROM users; "
-                        "SELECT count(*) FROM keysets; SELECT count(*) FROM audit");
+    if (n >= 1 && v[0].type == KMS_V_INT)
+        *(int64_t *)ctx = v[0].i;
+    return 1;
 }
 
-static void pg_lock(struct kms_store *s)
+/* amcheck (contrib, shipped with Debian's postgresql-15): bt_index_check with heapallindexed over
+ * every B-tree index of the schema's tables (index structure, and every heap tuple present in its
+ * indexes), and verify_heapam over the tables themselves (heap pages, tuple headers, TOAST). */
+static mcx_err pg_integrity(struct kms_store *s, char *report, size_t cap)
 {
-    pthread_mutex_lock(&((struct pg_store *)s)->mu);
-}
-static void pg_unlock(struct kms_store *s)
-{
-    pthread_mutex_unlock(&((struct pg_store *)s)->mu);
+    static const char q_idx[] =
+        "SELECT count(bt_index_check(i.indexrelid, true)) FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid"
+        " JOIN pg_am a ON a.oid = c.relam"
+        " WHERE a.amname = 'btree' AND t.relnamespace = current_schema()::regnamespace"
+        " AND t.relname IN " KMS_TABLES;
+    static const char q_tab[] =
+        "SELECT count(*) FROM pg_class t"
+        " WHERE t.relkind = 'r' AND t.relnamespace = current_schema()::regnamespace"
+        " AND t.relname IN " KMS_TABLES;
+    static const char q_heap[] =
+        "SELECT count(*) FROM pg_class t, LATERAL verify_heapam(t.oid, check_toast => true) v"
+        " WHERE t.relkind = 'r' AND t.relnamespace = current_schema()::regnamespace"
+        " AND t.relname IN " KMS_TABLES;
+    int64_t indexes = -1, tables = -1, corrupt = -1;
+    mcx_err rc = pg_script(s, "CREATE EXTENSION IF NOT EXISTS amcheck");
+    if (rc != MCX_OK) {
+        char why[sizeof s->errmsg];
+        memcpy(why, s->errmsg, sizeof why);
+        snprintf(s->errmsg, sizeof s->errmsg,
+                 "postgresql: the amcheck extension is needed (CREATE EXTENSION amcheck, as a "
+                 "superuser, once): %.150s", why);
+        snprintf(report, cap, "postgresql amcheck: unavailable");
+        return rc;
+    }
+    if ((rc = pg_exec(s, q_idx, NULL, 0, int_row, &indexes, NULL)) != MCX_OK ||
+        (rc = pg_exec(s, q_tab, NULL, 0, int_row, &tables, NULL)) != MCX_OK ||
+        (rc = pg_exec(s, q_heap, NULL, 0, int_row, &corrupt, NULL)) != MCX_OK) {
+        snprintf(report, cap, "postgresql amcheck: FAILED");
+        return rc; /* bt_index_check raises an error on a corrupt index */
+    }
+    if (corrupt != 0 || indexes < 0 || tables < 0) {
+        snprintf(s->errmsg, sizeof s->errmsg, "postgresql: verify_heapam found %lld corruption(s)",
+                 (long long)corrupt);
+        snprintf(report, cap, "postgresql amcheck: FAILED");
+        return MCX_ERR_DB;
+    }
+    snprintf(report, cap,
+             "postgresql amcheck: %lld B-tree indexes (bt_index_check, heapallindexed) and %lld "
+             "tables (verify_heapam) ok",
+             (long long)indexes, (long long)tables);
+    return MCX_OK;
 }
 
 static void pg_close(struct kms_store *s)
 {
     struct pg_store *q = (struct pg_store *)s;
     PQfinish(q->conn);
-    pthread_mutex_destroy(&q->mu);
     free(q);
 }
 
 static const struct kms_store_ops pg_ops = {
-    "postgresql", pg_exec, pg_begin, pg_commit, pg_rollback, pg_integrity, pg_script, pg_lock,
-    pg_unlock, pg_close, "BYTEA",
+    "postgresql", pg_exec, pg_begin, pg_commit, pg_rollback, pg_integrity, pg_script, pg_close,
+    "BYTEA",      0,
 };
 
 mcx_err kms_store_pg_open(const char *conninfo, struct kms_store **out, char *errbuf, size_t errlen)
@@ -208,7 +249,6 @@ mcx_err kms_store_pg_open(const char *conninfo, struct kms_store **out, char *er
     if (q == NULL)
         return MCX_ERR_NOMEM;
     q->base.ops = &pg_ops;
-    pthread_mutex_init(&q->mu, NULL);
     q->conn = PQconnectdb(conninfo);
     if (PQstatus(q->conn) != CONNECTION_OK) {
         snprintf(errbuf, errlen, "postgresql: %s", PQerrorMessage(q->conn));

@@ -1,12 +1,12 @@
 /*
- * services/kms/store_sqlite.c — the SQLite backend of the KMS store (store.h): one connection in
- * WAL mode with synchronous=FULL (an answered key set survives a crash or power loss), a busy
- * timeout so the admin CLI and the daemon can share the file, prepared statements only, and a
- * small statement cache keyed by SQL text so hot statements are prepared once.
+ * services/kms/store_sqlite.c — the SQLite backend of the KMS store (store.h): a connection in
+ * WAL mode (readers never block the writer) with synchronous=FULL (an answered key set survives a
+ * crash or power loss), a busy timeout so the admin CLI and the daemon can share the file,
+ * prepared statements only, and a small statement cache keyed by SQL text so hot statements are
+ * prepared once.
  */
 #include "store.h"
 
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +17,6 @@
 struct sqlite_store {
     struct kms_store base;
     sqlite3 *db;
-    pthread_mutex_t mu;
     struct {
         const char *sql; /* static SQL text: pointer identity is the key */
         sqlite3_stmt *st;
@@ -172,7 +171,7 @@ static int integrity_row(void *ctx, const struct kms_val *cols, size_t n)
     return 0;
 }
 
-static mcx_err sq_integrity(struct kms_store *s)
+static mcx_err sq_integrity(struct kms_store *s, char *report, size_t cap)
 {
     static const char sql[] = "PRAGMA integrity_check";
     int ok = 1;
@@ -181,16 +180,8 @@ static mcx_err sq_integrity(struct kms_store *s)
         snprintf(s->errmsg, sizeof s->errmsg, "sqlite: integrity_check failed");
         rc = MCX_ERR_DB;
     }
+    snprintf(report, cap, "sqlite PRAGMA integrity_check: %s", rc == MCX_OK ? "ok" : "FAILED");
     return rc;
-}
-
-static void sq_lock(struct kms_store *s)
-{
-    pthread_mutex_lock(&((struct sqlite_store *)s)->mu);
-}
-static void sq_unlock(struct kms_store *s)
-{
-    pthread_mutex_unlock(&((struct sqlite_store *)s)->mu);
 }
 
 static void sq_close(struct kms_store *s)
@@ -199,7 +190,6 @@ static void sq_close(struct kms_store *s)
     for (size_t i = 0; i < SQLITE_STMT_CACHE && q->cache[i].sql != NULL; i++)
         sqlite3_finalize(q->cache[i].st);
     sqlite3_close(q->db);
-    pthread_mutex_destroy(&q->mu);
     free(q);
 }
 
@@ -209,9 +199,8 @@ static mcx_err sq_script(struct kms_store *s, const char *sql)
 }
 
 static const struct kms_store_ops sqlite_ops = {
-    "sqlite", sq_exec, sq_begin, sq_commit, sq_rollback, sq_integrity, sq_script, sq_lock, sq_unlock,
-    sq_close,
-    "BLOB",
+    "sqlite", sq_exec, sq_begin, sq_commit, sq_rollback, sq_integrity, sq_script, sq_close,
+    "BLOB",   1, /* one writer at a time: serialise in-process rather than poll the file lock */
 };
 
 mcx_err kms_store_sqlite_open(const char *path, struct kms_store **out, char *errbuf, size_t errlen)
@@ -220,14 +209,12 @@ mcx_err kms_store_sqlite_open(const char *path, struct kms_store **out, char *er
     if (q == NULL)
         return MCX_ERR_NOMEM;
     q->base.ops = &sqlite_ops;
-    pthread_mutex_init(&q->mu, NULL);
     int r = sqlite3_open_v2(path, &q->db,
                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
     if (r != SQLITE_OK) {
         snprintf(errbuf, errlen, "sqlite: %s: %s", path, q->db ? sqlite3_errmsg(q->db) : "open failed");
         sqlite3_close(q->db);
-        pthread_mutex_destroy(&q->mu);
-        free(q);
+            free(q);
         return MCX_ERR_DB;
     }
     sqlite3_busy_timeout(q->db, 10000);

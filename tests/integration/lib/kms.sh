@@ -2,7 +2,8 @@
 # made here with the openssl CLI, IdMS signing key, KEK file, database, community) and start / stop
 # mcxsec-kmsd on free loopback ports.
 #   kms_setup BACKEND(sqlite|pg)   -> $DB, $KMS_URL, $ADMIN_URL, $CA, $IDMS_KEY, ... ; may call kms_skip
-#   kms_start / kms_stop / kms_kill9
+#   kms_start / kms_stop / kms_kill9 / kms_write_ini
+#   (limits and caps of the daemon from $KMS_IP_RATE, $KMS_GLOBAL_RATE, ... below; 0 = off)
 #   tok USER [extra idms args]     -> prints an access token
 #   req USER PATH                  -> prints a KmsRequest body
 B=${MCXSEC_BIN_DIR:?MCXSEC_BIN_DIR not set}
@@ -43,6 +44,11 @@ kms_setup() { # backend
   PORT=$(free_port); APORT=$(free_port)
   KMS_URL=https://127.0.0.1:$PORT
   ADMIN_URL=http://127.0.0.1:$APORT
+  kms_write_ini
+}
+
+# (Re)write $WORK/kmsd.ini from the $KMS_* settings (a restart applies it).
+kms_write_ini() {
   cat > "$WORK/kmsd.ini" <<INI
 [server]
 listen = 127.0.0.1:$PORT
@@ -50,27 +56,37 @@ cert = $WORK/tls.crt
 key = $WORK/tls.key
 threads = ${KMS_THREADS:-4}
 max_body = 16384
-connection_timeout = 60
+max_connections = ${KMS_MAX_CONNECTIONS:-1024}
+per_ip_connections = ${KMS_PER_IP_CONNECTIONS:-0}
+connection_timeout = ${KMS_CONNECTION_TIMEOUT:-60}
 [admin]
 listen = 127.0.0.1:$APORT
 [database]
 url = $DB
 [secrets]
 kek_file = $WORK/kek
+require_mlock = ${KMS_REQUIRE_MLOCK:-no}
 [auth]
 issuer = $ISS
 audience = $AUD
 public_key = $WORK/idms.pub
 max_skew = 30
 [limits]
+ip_rate = ${KMS_IP_RATE:-0}
+ip_burst = ${KMS_IP_BURST:-20}
 client_rate = ${KMS_CLIENT_RATE:-0}
 client_burst = ${KMS_CLIENT_BURST:-20}
+global_rate = ${KMS_GLOBAL_RATE:-0}
+global_burst = ${KMS_GLOBAL_BURST:-10000}
 max_inflight = 4096
 [policy]
 prefetch_periods = 1
 past_periods = 1
 [log]
 audit_jsonl = $WORK/audit.jsonl
+audit_queue = ${KMS_AUDIT_QUEUE:-512}
+audit_per_source = ${KMS_AUDIT_PER_SOURCE:-1000}
+audit_window_ms = ${KMS_AUDIT_WINDOW_MS:-50}
 INI
 }
 
