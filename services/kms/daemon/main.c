@@ -16,6 +16,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "kmsd.h"
+#include "mcxsec/selftest.h"
 #include "mcxsec/util.h"
 
 static int read_passphrase(const struct kmsd_config *c, char **out, char *err, size_t errlen)
@@ -115,6 +116,14 @@ int main(int argc, char **argv)
     /* Secrets never reach a core dump or a ptrace-ing peer of the same user. */
     if (kms_process_protect(err, sizeof err) != MCX_OK) {
         fprintf(stderr, "mcxsec-kmsd: %s\n", err);
+        return 1;
+    }
+
+    /* Known answers of every algorithm before any key is issued: a miscompiled or broken build
+     * must not serve keys (STYLE.md §1). */
+    const char *failed = NULL;
+    if (mcx_selftest(&failed) != MCX_OK) {
+        fprintf(stderr, "mcxsec-kmsd: self-test failed: %s\n", failed != NULL ? failed : "?");
         return 1;
     }
 
