@@ -7,7 +7,10 @@
  * right after a round of the baseline; the median rate and the median of the per-round ratios are
  * reported. Single thread.
  *
- *   mcxsec-bench [--json] [--rounds R] [--seconds T] [--only NAME[,NAME...]]
+ *   mcxsec-bench [--json] [--rounds R] [--seconds T] [--only NAME[,NAME...]] [--no-avx512]
+ *
+ * --no-avx512 makes the SAKKE arithmetic use what a CPU without AVX-512 would (the BMI2/ADX
+ * multiplication and the AVX2 table scan), for figures of such machines measured on this one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,8 @@
 #include <openssl/ec.h>
 #include <openssl/obj_mac.h>
 
+#include "crypto/fp1024.h"
+#include "crypto/sakke_ec.h"
 #include "mcxsec/mcxsec.h"
 
 #define ID_LEN 32
@@ -275,8 +280,14 @@ int main(int argc, char **argv)
             seconds = strtod(argv[++i], NULL);
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
+        } else if (strcmp(argv[i], "--no-avx512") == 0) {
+            if (mcxi_fp_set_backend(MCXI_FP_ADX) < 0 || mcxi_ec_set_scan(MCXI_SCAN_AVX2) < 0) {
+                fprintf(stderr, "mcxsec-bench: this CPU has no BMI2/ADX or AVX2 to fall back to\n");
+                return 2;
+            }
         } else {
-            fprintf(stderr, "usage: mcxsec-bench [--json] [--rounds R] [--seconds T] [--only NAME,...]\n"
+            fprintf(stderr, "usage: mcxsec-bench [--json] [--rounds R] [--seconds T] [--only NAME,...] "
+                            "[--no-avx512]\n"
                             "operations:");
             for (size_t k = 0; k < N_OPS; k++)
                 fprintf(stderr, " %s", ops[k].name);
