@@ -237,7 +237,7 @@ static int do_init(const struct cli_args *a, struct kms_store *s)
     cli_out_u64(&o, "user_key_period", c.period);
     cli_out_u64(&o, "user_key_offset", c.offset);
     cli_out_hex(&o, "kpak", c.kpak, sizeof c.kpak);
-    cli_out_hex(&o, "z", c.z_pub, sizeof c.z_pub);
+    cli_out_hex(&o, "Z", c.z_pub, sizeof c.z_pub); /* the public key (z is the secret) */
     cli_out_flush(&o);
     return CLI_OK;
 }
