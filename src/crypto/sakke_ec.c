@@ -500,42 +500,20 @@ int mcxi_ec_set_scan(int level)
     return old;
 }
 
-static void scan256(void *out, const void *table, unsigned n, unsigned idx)
-{
-    switch (scan_level) {
+/* The scans by level: [0] for 256-octet entries (points), [1] for 128-octet ones (F_p). */
+typedef void scan_fn(void *out, const void *table, unsigned n, unsigned idx);
+static scan_fn *const scans[][2] = {
+    [MCXI_SCAN_SSE2] = {ct_scan256_sse2, ct_scan128_sse2},
 #ifdef HAVE_AVX2_SCAN
-    case MCXI_SCAN_AVX512:
-        ct_scan256_avx512(out, table, n, idx);
-        return;
-    case MCXI_SCAN_AVX2:
-        ct_scan256_avx2(out, table, n, idx);
-        return;
+    [MCXI_SCAN_AVX2] = {ct_scan256_avx2, ct_scan128_avx2},
+    [MCXI_SCAN_AVX512] = {ct_scan256_avx512, ct_scan128_avx512},
 #endif
-    default:
-        ct_scan256_sse2(out, table, n, idx);
-    }
-}
-
-static void scan128(void *out, const void *table, unsigned n, unsigned idx)
-{
-    switch (scan_level) {
-#ifdef HAVE_AVX2_SCAN
-    case MCXI_SCAN_AVX512:
-        ct_scan128_avx512(out, table, n, idx);
-        return;
-    case MCXI_SCAN_AVX2:
-        ct_scan128_avx2(out, table, n, idx);
-        return;
-#endif
-    default:
-        ct_scan128_sse2(out, table, n, idx);
-    }
-}
+};
 
 static void comb_lookup(mcxi_eca *r, const struct mcxi_comb *c, unsigned b, unsigned idx,
                         uint64_t neg)
 {
-    scan256(r, c->t[b], MCXI_COMB_N, idx);
+    scans[scan_level][0](r, c->t[b], MCXI_COMB_N, idx);
     mcxi_fp ny;
     mcxi_fp_neg(&ny, &r->y);
     mcxi_fp_cmov(&r->y, &ny, neg);
@@ -545,7 +523,7 @@ static void comb_lookup(mcxi_eca *r, const struct mcxi_comb *c, unsigned b, unsi
 static void comb2_lookup(mcxi_fp *r, const struct mcxi_comb2 *c, unsigned b, unsigned idx,
                          uint64_t neg)
 {
-    scan128(r, c->t[b], MCXI_COMB_N, idx);
+    scans[scan_level][1](r, c->t[b], MCXI_COMB_N, idx);
     mcxi_fp n;
     mcxi_fp_neg(&n, r);
     mcxi_fp_cmov(r, &n, neg); /* conj(1 + ti) = 1 - ti */
