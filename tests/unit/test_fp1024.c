@@ -89,6 +89,18 @@ static void rand_below(BIGNUM *r, const BIGNUM *m, int i)
     }
 }
 
+/* mcxi_mod_mul(a, b) == a*b*R^-1 mod m (e: scratch) */
+static void check_mont_mul(const BIGNUM *a, const BIGNUM *b, const BIGNUM *m, const BIGNUM *Rinv,
+                           BIGNUM *e, BN_CTX *ctx, const struct mcxi_mod *mod)
+{
+    uint64_t al[16], bl[16], rl[16];
+    bn_to_limbs(al, a);
+    bn_to_limbs(bl, b);
+    mcxi_mod_mul(rl, al, bl, mod);
+    assert_true(BN_mod_mul(e, a, b, m, ctx) == 1 && BN_mod_mul(e, e, Rinv, m, ctx) == 1);
+    assert_limbs_bn(rl, e);
+}
+
 static void check_mod(const struct mcxi_mod *mod, const char *mhex)
 {
     BN_CTX *ctx = BN_CTX_new();
@@ -109,7 +121,6 @@ static void check_mod(const struct mcxi_mod *mod, const char *mhex)
     /* the first operand may be any value below R = 2^1024 (mcxi_mod_to_mont relies on it), the
      * largest ones included */
     for (int i = 0; i < 300; i++) {
-        uint64_t al[16], bl[16], rl[16];
         if (i < 2) {
             BN_copy(a, R);
             BN_sub_word(a, 1);
@@ -117,24 +128,15 @@ static void check_mod(const struct mcxi_mod *mod, const char *mhex)
             assert_true(BN_rand(a, 1024, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1);
         }
         rand_below(b, m, i == 0 ? 2 : i + 3);
-        bn_to_limbs(al, a);
-        bn_to_limbs(bl, b);
-        mcxi_mod_mul(rl, al, bl, mod);
-        BN_mod_mul(e, a, b, m, ctx);
-        BN_mod_mul(e, e, Rinv, m, ctx);
-        assert_limbs_bn(rl, e);
+        check_mont_mul(a, b, m, Rinv, e, ctx, mod);
     }
     for (int i = 0; i < ITER; i++) {
         uint64_t al[16], bl[16], rl[16];
         rand_below(a, m, i);
         rand_below(b, m, i / 7 + 3);
+        check_mont_mul(a, b, m, Rinv, e, ctx, mod);
         bn_to_limbs(al, a);
         bn_to_limbs(bl, b);
-        /* mont mul: a*b*R^-1 */
-        mcxi_mod_mul(rl, al, bl, mod);
-        BN_mod_mul(e, a, b, m, ctx);
-        BN_mod_mul(e, e, Rinv, m, ctx);
-        assert_limbs_bn(rl, e);
         mcxi_mod_sqr(rl, al, mod);
         BN_mod_mul(e, a, a, m, ctx);
         BN_mod_mul(e, e, Rinv, m, ctx);
